@@ -1,1 +1,4 @@
-fn main() {}
+//! `harness`: see `harness --help`. Only dispatches; everything lives in the library.
+fn main() -> std::process::ExitCode {
+    harness::cli::main()
+}

@@ -1,0 +1,186 @@
+//! The stores under test, behind one thin trait family that mirrors the lifecycle of a
+//! transaction (style #9): open a read handle and take snapshots through it, lease a writer for a
+//! partition, stage writes, commit. Handles are obtained once per thread, outside the timed loop.
+//!
+//! Each backend declares its [`Caps`]; a workload that needs a capability a backend lacks is
+//! skipped with the reason recorded ([`Caps::missing`]), never faked.
+//!
+//! | name | what it is |
+//! |---|---|
+//! | `hybrid` | `hybrid_kb::KnowledgeBase<u64>`: snapshots of published PathMap versions, leased partitions |
+//! | `zipperhead` | the seed's literal Pattern D: one PathMap, one zipper head, root readers + partition writers |
+//! | `rwlock-pathmap` | `RwLock<PathMap<u64>>`: each op takes the lock, a commit applies its batch under the write lock |
+//! | `rwlock-btreemap` | the same with `BTreeMap<Vec<u8>, u64>` |
+//! | `imbl-arcswap` | persistent `imbl::OrdMap` published through `ArcSwap`, commits serialized by a lock |
+//! | `dashmap` | sharded hash map: no snapshots, no ordered scans, writes visible one by one |
+//! | `null` | does nothing: the harness's own per-op floor |
+
+use serde::{Deserialize, Serialize};
+
+pub mod dashmap;
+pub mod hybrid;
+pub mod imbl_arcswap;
+pub mod null;
+pub mod rwlock_btreemap;
+pub mod rwlock_pathmap;
+pub mod zipperhead;
+
+/// What a backend can do. A workload needing a missing capability is skipped for that backend.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Caps {
+    /// Reads between two `Snapshot` ops see one consistent state (no write becomes visible midway).
+    pub snapshots: bool,
+    /// `scan`/`count` under a byte prefix are supported.
+    pub prefix_scans: bool,
+    /// A committed batch becomes visible all at once.
+    pub atomic_batches: bool,
+    /// Scans return keys in byte order.
+    pub ordered: bool,
+}
+
+impl Caps {
+    /// Names of the capabilities `need` asks for that `self` lacks (empty: the backend can serve it).
+    pub fn missing(&self, need: &Caps) -> Vec<&'static str> {
+        let mut out = Vec::new();
+        for (want, have, name) in [
+            (need.snapshots, self.snapshots, "snapshots"),
+            (need.prefix_scans, self.prefix_scans, "prefix scans"),
+            (need.atomic_batches, self.atomic_batches, "atomic batches"),
+            (need.ordered, self.ordered, "ordered scans"),
+        ] {
+            if want && !have {
+                out.push(name);
+            }
+        }
+        out
+    }
+
+    /// No requirement at all.
+    pub const NONE: Caps = Caps { snapshots: false, prefix_scans: false, atomic_batches: false, ordered: false };
+}
+
+/// Static description of a backend: its registry name, capabilities and a one-line summary.
+#[derive(Debug, Clone, Copy)]
+pub struct BackendInfo {
+    pub name: &'static str,
+    pub caps: Caps,
+    pub summary: &'static str,
+}
+
+/// A backend refused an operation (a conflicting zipper or a held lease). The runner counts it as
+/// a conflict and does not time it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Refused;
+
+/// A store under test. One instance per measured point, shared by reference by all its threads.
+pub trait Backend: Sync + Sized {
+    const INFO: BackendInfo;
+    type Reader<'a>: ReadHandle
+    where
+        Self: 'a;
+    type Writer<'a>: WriteHandle
+    where
+        Self: 'a;
+
+    /// Builds the store holding `prefill` (full keys), before anything is timed.
+    fn open(prefill: &mut dyn Iterator<Item = (Vec<u8>, u64)>) -> Self;
+    /// A read handle for one thread. Cheap, and never blocks: snapshots are taken through it.
+    fn reader(&self) -> Self::Reader<'_>;
+    /// A write handle for one thread's partition. `release_after_commit`: give the partition back
+    /// after every commit (workloads whose partitions overlap, so writers take turns).
+    fn writer(&self, partition: &[u8], release_after_commit: bool) -> Self::Writer<'_>;
+}
+
+/// A thread's read side. Ops before the first `snapshot` read the current state.
+pub trait ReadHandle: Send {
+    /// Starts a new read view (a snapshot where the backend has them; otherwise a no-op or a lock).
+    fn snapshot(&mut self) -> Result<(), Refused>;
+    fn get(&mut self, key: &[u8]) -> Result<Option<u64>, Refused>;
+    fn contains(&mut self, key: &[u8]) -> Result<bool, Refused>;
+    /// Visits up to `limit` entries under `prefix`; returns a checksum of what it saw.
+    fn scan(&mut self, prefix: &[u8], limit: usize) -> Result<u64, Refused>;
+    fn count(&mut self, prefix: &[u8]) -> Result<usize, Refused>;
+    /// Refusals this handle has seen (conflicting zippers).
+    fn conflicts(&self) -> u64 {
+        0
+    }
+}
+
+/// A thread's write side: stages a batch privately and publishes it with `commit`.
+pub trait WriteHandle: Send {
+    fn put(&mut self, key: &[u8], value: u64) -> Result<(), Refused>;
+    fn delete(&mut self, key: &[u8]) -> Result<(), Refused>;
+    fn delete_prefix(&mut self, prefix: &[u8]) -> Result<(), Refused>;
+    /// Reads through the writer (sees its own staged writes where the backend can).
+    fn get(&mut self, key: &[u8]) -> Result<Option<u64>, Refused>;
+    fn commit(&mut self) -> Result<(), Refused>;
+    fn rollback(&mut self);
+    /// Refused leases / zippers / commits this handle has seen.
+    fn conflicts(&self) -> u64 {
+        0
+    }
+}
+
+/// Something to do with a backend type chosen at run time by name (the registry calls
+/// `visit::<B>()` for the named backend, so the runner is monomorphized per backend).
+pub trait BackendVisitor {
+    type Out;
+    fn visit<B: Backend>(self) -> Self::Out;
+}
+
+/// Every backend, in the order `harness list` shows them.
+pub const ALL: [BackendInfo; 7] = [
+    hybrid::Hybrid::INFO,
+    zipperhead::ZipperHeadBackend::INFO,
+    rwlock_pathmap::RwLockPathMap::INFO,
+    rwlock_btreemap::RwLockBTreeMap::INFO,
+    imbl_arcswap::ImblArcSwap::INFO,
+    dashmap::DashMapBackend::INFO,
+    null::Null::INFO,
+];
+
+/// Names of every backend, for error messages.
+pub fn names() -> Vec<&'static str> {
+    ALL.iter().map(|b| b.name).collect()
+}
+
+/// The static description of `name`, if it is a backend.
+pub fn info(name: &str) -> Option<BackendInfo> {
+    ALL.iter().copied().find(|b| b.name == name)
+}
+
+/// Runs `v` with the backend type named `name`; `None` if there is no such backend.
+pub fn visit<V: BackendVisitor>(name: &str, v: V) -> Option<V::Out> {
+    Some(match name {
+        "hybrid" => v.visit::<hybrid::Hybrid>(),
+        "zipperhead" => v.visit::<zipperhead::ZipperHeadBackend>(),
+        "rwlock-pathmap" => v.visit::<rwlock_pathmap::RwLockPathMap>(),
+        "rwlock-btreemap" => v.visit::<rwlock_btreemap::RwLockBTreeMap>(),
+        "imbl-arcswap" => v.visit::<imbl_arcswap::ImblArcSwap>(),
+        "dashmap" => v.visit::<dashmap::DashMapBackend>(),
+        "null" => v.visit::<null::Null>(),
+        _ => return None,
+    })
+}
+
+/// A staged write, for backends that buffer a batch until commit.
+#[derive(Debug, Clone)]
+pub enum Staged {
+    Put(Vec<u8>, u64),
+    Delete(Vec<u8>),
+    DeletePrefix(Vec<u8>),
+}
+
+/// Looks `key` up in a staged batch: `Some(Some(v))` staged put, `Some(None)` staged delete,
+/// `None` untouched by the batch.
+pub fn staged_lookup(batch: &[Staged], key: &[u8]) -> Option<Option<u64>> {
+    batch.iter().rev().find_map(|s| match s {
+        Staged::Put(k, v) if k == key => Some(Some(*v)),
+        Staged::Delete(k) if k == key => Some(None),
+        Staged::DeletePrefix(p) if key.starts_with(p) => Some(None),
+        _ => None,
+    })
+}
+
+#[cfg(test)]
+pub(crate) mod conformance;

@@ -1,0 +1,78 @@
+//! `null`: stores nothing and answers every call at once. Running a workload against it measures
+//! the harness's own cost per operation (op generation, dispatch, two clock reads, recording).
+
+use super::{Backend, BackendInfo, Caps, ReadHandle, Refused, WriteHandle};
+
+pub struct Null;
+
+/// The `null` backend's handles (one type serves both sides).
+pub struct NullHandle;
+
+impl Backend for Null {
+    const INFO: BackendInfo = BackendInfo {
+        name: "null",
+        // Claims everything so it runs every workload: it is the floor, not a store.
+        caps: Caps { snapshots: true, prefix_scans: true, atomic_batches: true, ordered: true },
+        summary: "does nothing; measures the harness floor (ns/op of generation, timing, recording)",
+    };
+    type Reader<'a> = NullHandle;
+    type Writer<'a> = NullHandle;
+
+    fn open(prefill: &mut dyn Iterator<Item = (Vec<u8>, u64)>) -> Self {
+        prefill.for_each(drop);
+        Null
+    }
+    fn reader(&self) -> NullHandle {
+        NullHandle
+    }
+    fn writer(&self, _partition: &[u8], _release: bool) -> NullHandle {
+        NullHandle
+    }
+}
+
+impl ReadHandle for NullHandle {
+    #[inline]
+    fn snapshot(&mut self) -> Result<(), Refused> {
+        Ok(())
+    }
+    #[inline]
+    fn get(&mut self, _key: &[u8]) -> Result<Option<u64>, Refused> {
+        Ok(None)
+    }
+    #[inline]
+    fn contains(&mut self, _key: &[u8]) -> Result<bool, Refused> {
+        Ok(false)
+    }
+    #[inline]
+    fn scan(&mut self, _prefix: &[u8], _limit: usize) -> Result<u64, Refused> {
+        Ok(0)
+    }
+    #[inline]
+    fn count(&mut self, _prefix: &[u8]) -> Result<usize, Refused> {
+        Ok(0)
+    }
+}
+
+impl WriteHandle for NullHandle {
+    #[inline]
+    fn put(&mut self, _key: &[u8], _value: u64) -> Result<(), Refused> {
+        Ok(())
+    }
+    #[inline]
+    fn delete(&mut self, _key: &[u8]) -> Result<(), Refused> {
+        Ok(())
+    }
+    #[inline]
+    fn delete_prefix(&mut self, _prefix: &[u8]) -> Result<(), Refused> {
+        Ok(())
+    }
+    #[inline]
+    fn get(&mut self, _key: &[u8]) -> Result<Option<u64>, Refused> {
+        Ok(None)
+    }
+    #[inline]
+    fn commit(&mut self) -> Result<(), Refused> {
+        Ok(())
+    }
+    fn rollback(&mut self) {}
+}

@@ -1,0 +1,166 @@
+//! The `harness` command line: `run` and `list`. `main.rs` only calls [`main`].
+
+use std::{path::PathBuf, process::ExitCode, time::Duration};
+
+use clap::{Parser, Subcommand};
+
+use crate::{backends, sweep::RunOptions, table, workload::parse_duration};
+
+/// Backends `harness run` uses when `--backends` is not given.
+pub const DEFAULT_BACKENDS: &str = "hybrid,rwlock-pathmap,imbl-arcswap,zipperhead,null";
+/// Preset `harness run` uses when `--workload` is not given.
+pub const DEFAULT_WORKLOAD: &str = "pattern-d";
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "harness",
+    version,
+    about = "Benchmark and stress-test the hybrid knowledge base against its peers",
+    long_about = "Runs workloads (presets or TOML specs) against the hybrid knowledge base and the \
+stores a user would pick instead, measuring throughput, per-op latency (HdrHistogram, TSC clock), \
+scaling and conflicts, and writes results.json + points.csv.\n\n\
+Start with:\n  harness list                 presets, backends and what each backend can do\n  \
+harness run                  pattern-d preset, default backends, small thread sweep (< 2 min)\n  \
+harness run --quick          the same in < 20 s (for a smoke test)\n\n\
+Compare configurations by the ratios of ONE run (interleaved, repeated), never by absolute \
+numbers from different runs: these machines are shared."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Run a workload against backends and write results.json, points.csv and a summary.
+    Run(RunArgs),
+    /// List workload presets, backends and their capabilities.
+    List,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct RunArgs {
+    /// Preset name or path of a TOML workload spec.
+    #[arg(short, long, default_value = DEFAULT_WORKLOAD, value_name = "PRESET|FILE")]
+    pub workload: String,
+    /// Comma-separated backends (see `harness list`).
+    #[arg(short, long, default_value = DEFAULT_BACKENDS, value_delimiter = ',', value_name = "A,B,..")]
+    pub backends: Vec<String>,
+    /// Total thread counts to sweep, each split by the workload's readers:writers ratio
+    /// (replaces the workload's own sweep of thread counts).
+    #[arg(short, long, value_delimiter = ',', value_name = "N,N,..")]
+    pub threads: Option<Vec<usize>>,
+    /// Measured window per point, e.g. 500ms, 5s.
+    #[arg(short, long, value_parser = parse_duration)]
+    pub duration: Option<Duration>,
+    /// Warm-up per point (executed, not measured).
+    #[arg(long, value_parser = parse_duration)]
+    pub warmup: Option<Duration>,
+    /// Measure a fixed number of ops per thread instead of a time window.
+    #[arg(long, value_name = "N", conflicts_with = "duration")]
+    pub ops: Option<u64>,
+    /// Repetitions of every point (interleaved with the other backends).
+    #[arg(short, long, value_name = "N")]
+    pub repetitions: Option<u32>,
+    /// Short warm-up and window, small prefill, one repetition: finishes in well under 20 s.
+    #[arg(short, long)]
+    pub quick: bool,
+    /// Output directory for results.json and points.csv.
+    #[arg(short, long, default_value = "reports/latest", value_name = "DIR")]
+    pub out: PathBuf,
+    /// Pin thread i of each point to CPU i mod cores (bindings recorded per point).
+    #[arg(long)]
+    pub pin: bool,
+    /// Do not add the readers-only companion of hybrid's points with writers.
+    #[arg(long)]
+    pub no_companion: bool,
+    /// Timeline interval (default: a twentieth of the window, 50 ms … 1 s).
+    #[arg(long, value_parser = parse_duration)]
+    pub interval: Option<Duration>,
+    /// Override the workload's seed.
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Run each repetition's cells in a seeded random order instead of point × backend order.
+    #[arg(long)]
+    pub shuffle: bool,
+    /// Never draw a progress bar (it is drawn only on a terminal anyway).
+    #[arg(long)]
+    pub no_progress: bool,
+}
+
+impl RunArgs {
+    pub fn options(&self) -> RunOptions {
+        RunOptions {
+            workload: self.workload.clone(),
+            backends: self.backends.iter().map(|b| b.trim().to_string()).filter(|b| !b.is_empty()).collect(),
+            threads: self.threads.clone(),
+            duration: self.duration,
+            warmup: self.warmup,
+            ops: self.ops,
+            repetitions: self.repetitions,
+            quick: self.quick,
+            out: self.out.clone(),
+            pin: self.pin,
+            companion: !self.no_companion,
+            interval: self.interval,
+            seed: self.seed,
+            shuffle: self.shuffle,
+            progress: !self.no_progress,
+            command: std::env::args().collect(),
+        }
+    }
+}
+
+/// Parses the command line and runs it.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::List => {
+            print!("{}", list());
+            ExitCode::SUCCESS
+        }
+        Command::Run(args) => match crate::sweep::run(&args.options()) {
+            Ok(results) => {
+                print!("{}", table::render(&results));
+                println!("\nwrote {}/results.json and points.csv", args.out.display());
+                if results.run.interrupted {
+                    ExitCode::from(130)
+                } else {
+                    ExitCode::SUCCESS
+                }
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::from(2)
+            }
+        },
+    }
+}
+
+/// `harness list`.
+pub fn list() -> String {
+    let mut out = String::from("workload presets (harness run --workload NAME):\n");
+    for name in workloads::Spec::preset_names() {
+        let about = workloads::Spec::preset(name).map(|s| s.description.clone()).unwrap_or_default();
+        out.push_str(&format!("  {name:<20} {about}\n"));
+    }
+    out.push_str("\nbackends (harness run --backends A,B):\n");
+    out.push_str(&format!(
+        "  {:<16} {:>9} {:>12} {:>14} {:>7}  {}\n",
+        "name", "snapshots", "prefix-scans", "atomic-batches", "ordered", "what it is"
+    ));
+    let yn = |b: bool| if b { "yes" } else { "no" };
+    for b in backends::ALL {
+        out.push_str(&format!(
+            "  {:<16} {:>9} {:>12} {:>14} {:>7}  {}\n",
+            b.name,
+            yn(b.caps.snapshots),
+            yn(b.caps.prefix_scans),
+            yn(b.caps.atomic_batches),
+            yn(b.caps.ordered),
+            b.summary
+        ));
+    }
+    out.push_str("\nA workload that needs a capability a backend lacks is skipped for it, with the reason recorded.\n");
+    out
+}

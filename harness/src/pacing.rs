@@ -1,0 +1,115 @@
+//! When the next unit of work may start: closed loop (at once), open loop (a fixed schedule; the
+//! latency of a late operation counts from its *intended* start, so a stall is not hidden —
+//! coordinated omission corrected), or a closed loop capped at a rate. All in raw clock ticks.
+
+use quanta::Clock;
+
+/// Converts durations to raw clock ticks (measured against the clock's own nanosecond scale).
+#[derive(Debug, Clone, Copy)]
+pub struct Ticks {
+    per_ns: f64,
+}
+
+impl Ticks {
+    /// Calibrates over ~10 ms.
+    pub fn calibrate(clock: &Clock) -> Ticks {
+        let (r0, t0) = (clock.raw(), std::time::Instant::now());
+        while t0.elapsed() < std::time::Duration::from_millis(10) {
+            std::hint::spin_loop();
+        }
+        let r1 = clock.raw();
+        let ns = clock.delta_as_nanos(r0, r1).max(1);
+        Ticks { per_ns: (r1.wrapping_sub(r0)) as f64 / ns as f64 }
+    }
+    pub fn of(&self, d: std::time::Duration) -> u64 {
+        (d.as_nanos() as f64 * self.per_ns) as u64
+    }
+    pub fn of_ns(&self, ns: f64) -> u64 {
+        (ns * self.per_ns) as u64
+    }
+}
+
+/// How one thread paces its units (ops for readers, batches for writers).
+#[derive(Debug, Clone, Copy)]
+pub enum Pace {
+    Closed,
+    /// A schedule: unit `k` is due at `origin + k * period`.
+    Open { period: u64 },
+    /// Closed loop, but no unit starts earlier than `period` after the previous one started.
+    Capped { period: u64 },
+}
+
+/// Per-thread pacing state.
+pub struct Pacer {
+    pace: Pace,
+    next: u64,
+}
+
+impl Pacer {
+    pub fn new(pace: Pace, origin: u64) -> Pacer {
+        Pacer { pace, next: origin }
+    }
+
+    pub fn is_open(&self) -> bool {
+        matches!(self.pace, Pace::Open { .. })
+    }
+
+    /// Waits until the next unit may start and returns the tick its latency counts from
+    /// (the intended start in open loop; now otherwise).
+    #[inline]
+    pub fn start_unit(&mut self, clock: &Clock, ticks_per_ms: u64) -> u64 {
+        match self.pace {
+            Pace::Closed => clock.raw(),
+            Pace::Open { period } => {
+                let due = self.next;
+                self.next = due.wrapping_add(period);
+                wait_until(clock, due, ticks_per_ms);
+                due
+            }
+            Pace::Capped { period } => {
+                wait_until(clock, self.next, ticks_per_ms);
+                let now = clock.raw();
+                self.next = now.wrapping_add(period);
+                now
+            }
+        }
+    }
+}
+
+/// Sleeps while more than ~1 ms remains, then spins.
+fn wait_until(clock: &Clock, due: u64, ticks_per_ms: u64) {
+    loop {
+        let now = clock.raw();
+        if now >= due {
+            return;
+        }
+        if due - now > 2 * ticks_per_ms {
+            std::thread::sleep(std::time::Duration::from_micros(500));
+        } else {
+            std::hint::spin_loop();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn open_loop_returns_the_schedule_and_waits_for_it() {
+        let clock = Clock::new();
+        let t = Ticks::calibrate(&clock);
+        let period = t.of(std::time::Duration::from_millis(2));
+        let origin = clock.raw();
+        let mut p = Pacer::new(Pace::Open { period }, origin);
+        let ms = t.of(std::time::Duration::from_millis(1));
+        assert_eq!(p.start_unit(&clock, ms), origin);
+        assert_eq!(p.start_unit(&clock, ms), origin + period);
+        assert!(clock.raw() >= origin + period);
+        let t0 = std::time::Instant::now();
+        for _ in 0..5 {
+            p.start_unit(&clock, ms);
+        }
+        assert!(t0.elapsed() >= std::time::Duration::from_millis(8), "{:?}", t0.elapsed());
+    }
+}

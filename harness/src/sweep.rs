@@ -1,0 +1,286 @@
+//! A whole run: validates everything first (workload, backends, thread counts, `--out`), then runs
+//! every (repetition, point, backend) cell in interleaved order — `for rep { for point { for
+//! backend } }`, or a seeded shuffle within each repetition — so slow drift of a shared machine
+//! spreads evenly over the configurations being compared. Progress and ETA on a terminal; Ctrl-C
+//! stops after the current cell and keeps every finished one.
+
+use std::{
+    io::IsTerminal,
+    path::PathBuf,
+    sync::atomic::{AtomicBool, Ordering},
+    time::{Duration, SystemTime, UNIX_EPOCH},
+};
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use rand::{seq::SliceRandom, SeedableRng};
+use workloads::{OpKind, Pacing, Point, Role, Spec};
+
+use crate::{
+    aggregate::{self, READERS_ONLY},
+    backends::{self, Backend, BackendVisitor, Caps},
+    env,
+    error::HarnessError,
+    merge::{point_result, CellId},
+    output,
+    pacing::Ticks,
+    results::{PointResult, Results, RunInfo, Throughput, SCHEMA_VERSION},
+    runner::{run_point, sample_kinds, PointPlan, Window},
+    workload,
+};
+
+/// Everything `harness run` was asked to do.
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    pub workload: String,
+    pub backends: Vec<String>,
+    pub threads: Option<Vec<usize>>,
+    pub duration: Option<Duration>,
+    pub warmup: Option<Duration>,
+    pub ops: Option<u64>,
+    pub repetitions: Option<u32>,
+    pub quick: bool,
+    pub out: PathBuf,
+    pub pin: bool,
+    /// Add a readers-only companion of every point with writers, for `hybrid`.
+    pub companion: bool,
+    pub interval: Option<Duration>,
+    pub seed: Option<u64>,
+    pub shuffle: bool,
+    pub progress: bool,
+    pub command: Vec<String>,
+}
+
+/// One cell of the run.
+#[derive(Debug, Clone)]
+struct Cell {
+    rep: u32,
+    point: usize,
+    backend: String,
+    variant: &'static str,
+}
+
+/// Set by the Ctrl-C handler; checked between cells.
+static STOP: AtomicBool = AtomicBool::new(false);
+
+fn install_ctrlc() {
+    let _ = ctrlc::set_handler(|| {
+        if STOP.swap(true, Ordering::SeqCst) {
+            eprintln!("\nsecond Ctrl-C: exiting now (results of this run are not written)");
+            std::process::exit(130);
+        }
+        eprintln!("\nCtrl-C: stopping after the current point (press again to abort)");
+    });
+}
+
+/// Validates `opts` and runs the sweep; writes results into `opts.out` and returns them.
+pub fn run(opts: &RunOptions) -> Result<Results, HarnessError> {
+    for b in &opts.backends {
+        if backends::info(b).is_none() {
+            return Err(HarnessError::UnknownBackend { name: b.clone(), valid: backends::names() });
+        }
+    }
+    if opts.threads.as_ref().is_some_and(|t| t.is_empty() || t.contains(&0)) {
+        return Err(HarnessError::ZeroThreads { flag: "--threads" });
+    }
+    let spec = workload::resolve(opts)?;
+    let points = spec.points();
+    if points.iter().any(|p| p.readers + p.writers == 0) {
+        return Err(HarnessError::ZeroThreads { flag: "the workload's [threads]/[sweep]" });
+    }
+    output::check_writable(&opts.out)?;
+    install_ctrlc();
+
+    let clock = quanta::Clock::new();
+    let ticks = Ticks::calibrate(&clock);
+    let env = env::collect(&clock);
+    let started = unix_now();
+    let cells = plan_cells(&spec, &points, opts);
+    let bar = progress_bar(cells.len() as u64, opts.progress);
+    let mut results: Vec<PointResult> = Vec::new();
+    let mut interrupted = false;
+    for cell in &cells {
+        if STOP.load(Ordering::SeqCst) {
+            interrupted = true;
+            break;
+        }
+        let point = &points[cell.point];
+        bar.set_message(format!("rep {} {} {} {}", cell.rep + 1, point.label, cell.backend, cell.variant));
+        results.push(run_cell(&spec, point, cell, opts, &clock, ticks, env.cores));
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+    let summary = aggregate::summarize(&results);
+    let writer_impact = aggregate::writer_impact(&summary);
+    let window = spec.duration();
+    let results = Results {
+        schema_version: SCHEMA_VERSION,
+        env,
+        workload: serde_json::to_value(&spec).expect("a spec serializes"),
+        run: RunInfo {
+            command: opts.command.clone(),
+            started_unix_s: started,
+            finished_unix_s: unix_now(),
+            interrupted,
+            backends: opts.backends.clone(),
+            repetitions: spec.repetitions(),
+            warmup_s: spec.warmup().as_secs_f64(),
+            duration_s: window.map(|d| d.as_secs_f64()),
+            op_budget: if window.is_some() { None } else { spec.op_budget() },
+            seed: spec.seed(),
+            quick: opts.quick,
+            pinned: opts.pin,
+            order: if opts.shuffle { "seeded shuffle within each repetition" } else { "for rep { for point { for backend } }" }
+                .into(),
+            timeline_interval_s: interval(&spec, opts).as_secs_f64(),
+        },
+        points: results,
+        summary,
+        writer_impact,
+    };
+    output::write_results(&opts.out, &results)?;
+    Ok(results)
+}
+
+fn plan_cells(spec: &Spec, points: &[Point], opts: &RunOptions) -> Vec<Cell> {
+    let mut cells = Vec::new();
+    for rep in 0..spec.repetitions() {
+        let mut this_rep = Vec::new();
+        for (i, p) in points.iter().enumerate() {
+            for b in &opts.backends {
+                this_rep.push(Cell { rep, point: i, backend: b.clone(), variant: "" });
+                if opts.companion && b == "hybrid" && p.writers > 0 && p.readers > 0 {
+                    this_rep.push(Cell { rep, point: i, backend: b.clone(), variant: READERS_ONLY });
+                }
+            }
+        }
+        if opts.shuffle {
+            this_rep.shuffle(&mut rand::rngs::SmallRng::seed_from_u64(spec.seed() ^ rep as u64));
+        }
+        cells.extend(this_rep);
+    }
+    cells
+}
+
+fn progress_bar(len: u64, enabled: bool) -> ProgressBar {
+    if !enabled || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr());
+    bar.set_style(
+        ProgressStyle::with_template("{bar:30} {pos}/{len} points, ETA {eta}  {msg}")
+            .expect("static template")
+            .progress_chars("=> "),
+    );
+    bar
+}
+
+/// The timeline interval: `--interval`, else a twentieth of the window within [50 ms, 1 s].
+fn interval(spec: &Spec, opts: &RunOptions) -> Duration {
+    opts.interval.unwrap_or_else(|| {
+        spec.duration().map_or(Duration::from_millis(100), |d| (d / 20).clamp(Duration::from_millis(50), Duration::from_secs(1)))
+    })
+}
+
+/// Capabilities the point's op streams need (sampled from their first ops).
+fn needs(spec: &Spec, point: &Point) -> Caps {
+    let mut kinds = Vec::new();
+    if point.readers > 0 {
+        kinds.extend(sample_kinds(spec, Role::Reader, point.writers, 4096));
+    }
+    if point.writers > 0 {
+        kinds.extend(sample_kinds(spec, Role::Writer, point.writers, 4096));
+    }
+    Caps {
+        prefix_scans: kinds.iter().any(|k| matches!(k, OpKind::Scan | OpKind::Count)),
+        ordered: kinds.contains(&OpKind::Scan),
+        ..Caps::NONE
+    }
+}
+
+fn run_cell(spec: &Spec, point: &Point, cell: &Cell, opts: &RunOptions, clock: &quanta::Clock, ticks: Ticks, cores: usize) -> PointResult {
+    let writers = if cell.variant == READERS_ONLY { 0 } else { point.writers };
+    let info = backends::info(&cell.backend).expect("validated");
+    let id = CellId {
+        backend: cell.backend.clone(),
+        label: point.label.clone(),
+        variant: cell.variant.to_string(),
+        readers: point.readers,
+        writers,
+        repetition: cell.rep,
+        oversubscribed: point.readers + writers > cores,
+    };
+    let missing = info.caps.missing(&needs(&point.spec, point));
+    if !missing.is_empty() {
+        return skipped(id, info.caps, format!("{} has no {}", info.name, missing.join(", no ")));
+    }
+    let window = match (point.spec.duration(), point.spec.op_budget()) {
+        (Some(d), _) => Window::Time(d),
+        (None, Some(n)) => Window::Ops(n),
+        (None, None) => Window::Time(Duration::from_secs(1)),
+    };
+    let plan = PointPlan {
+        spec: point.spec.clone(),
+        readers: point.readers,
+        writers,
+        stream_writers: point.writers,
+        warmup: point.spec.warmup(),
+        window,
+        interval: interval(spec, opts),
+        pin: opts.pin,
+    };
+    let rate = match point.spec.pacing(Role::Reader) {
+        Pacing::Open { per_second } => Some(per_second),
+        Pacing::Closed => None,
+    };
+    backends::visit(&cell.backend, Cell1 { plan: &plan, clock, ticks, id, rate, stream_writers: point.writers })
+        .expect("validated backend name")
+}
+
+/// Opens the named backend with the point's prefill and runs the point on it.
+struct Cell1<'a> {
+    plan: &'a PointPlan,
+    clock: &'a quanta::Clock,
+    ticks: Ticks,
+    id: CellId,
+    rate: Option<f64>,
+    stream_writers: usize,
+}
+
+impl BackendVisitor for Cell1<'_> {
+    type Out = PointResult;
+    fn visit<B: Backend>(self) -> PointResult {
+        let backend = B::open(&mut self.plan.spec.prefill(self.stream_writers));
+        let run = run_point(&backend, self.plan, self.clock, self.ticks);
+        drop(backend); // freeing the store is not measured
+        point_result(self.id, &run, B::INFO.caps, self.rate)
+    }
+}
+
+fn skipped(id: CellId, caps: Caps, why: String) -> PointResult {
+    PointResult {
+        backend: id.backend,
+        label: id.label,
+        readers: id.readers,
+        writers: id.writers,
+        repetition: id.repetition,
+        variant: id.variant,
+        oversubscribed: id.oversubscribed,
+        elapsed_s: 0.0,
+        skipped: Some(why),
+        throughput: Throughput::default(),
+        latency_ns: Default::default(),
+        op_counts: Default::default(),
+        timeline: vec![],
+        conflicts: 0,
+        refused_ops: 0,
+        ns_per_op: None,
+        capabilities: caps,
+        pinning: vec![],
+        open_loop_rate: None,
+        isolation: None,
+    }
+}
+
+fn unix_now() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
+}

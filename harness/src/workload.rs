@@ -1,0 +1,88 @@
+//! Loading the workload and applying the command line's overrides (`--threads`, `--duration`,
+//! `--quick`, …) to the spec before it is validated and expanded into points.
+
+use std::time::Duration;
+
+use workloads::Spec;
+
+use crate::{error::HarnessError, sweep::RunOptions};
+
+/// `--quick`: warm-up, window and prefill caps that keep a whole run well under 20 s.
+pub const QUICK_WARMUP: Duration = Duration::from_millis(100);
+pub const QUICK_DURATION: Duration = Duration::from_millis(300);
+pub const QUICK_MAX_KEYS: u64 = 20_000;
+
+/// Loads `opts.workload` (preset or TOML file) and applies the overrides.
+pub fn resolve(opts: &RunOptions) -> Result<Spec, HarnessError> {
+    let err = |message: String| HarnessError::Workload {
+        what: opts.workload.clone(),
+        message,
+        presets: Spec::preset_names().to_vec(),
+    };
+    let mut spec = Spec::load(&opts.workload).map_err(|e| err(e.to_string()))?;
+    if opts.quick {
+        spec.run.warmup = QUICK_WARMUP;
+        spec.run.duration = Some(QUICK_DURATION);
+        spec.run.op_budget = None;
+        spec.run.repetitions = 1;
+        spec.stable.keys = spec.stable.keys.min(QUICK_MAX_KEYS);
+        spec.mutable.keys = spec.mutable.keys.min(QUICK_MAX_KEYS);
+        spec.mutable.prefill = spec.mutable.prefill.map(|p| p.min(QUICK_MAX_KEYS));
+    }
+    if let Some(t) = &opts.threads {
+        spec.sweep.threads = t.clone();
+    }
+    if let Some(d) = opts.warmup {
+        spec.run.warmup = d;
+    }
+    if let Some(d) = opts.duration {
+        spec.run.duration = Some(d);
+        spec.run.op_budget = None;
+    }
+    if let Some(n) = opts.ops {
+        spec.run.op_budget = Some(n);
+        spec.run.duration = None;
+    }
+    if let Some(r) = opts.repetitions {
+        spec.run.repetitions = r;
+    }
+    if let Some(s) = opts.seed {
+        spec.run.seed = s;
+    }
+    spec.validate().map_err(|e| err(format!("after command-line overrides: {e}")))?;
+    Ok(spec)
+}
+
+/// Parses "250ms", "5s", "1.5s", "2m", "1000us" (a bare number is seconds).
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    let t = text.trim();
+    let split = t.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(t.len());
+    let (num, unit) = t.split_at(split);
+    let n: f64 = num.parse().map_err(|_| format!("`{text}` is not a duration like 500ms, 5s or 2m"))?;
+    let secs = match unit.trim() {
+        "" | "s" => n,
+        "ms" => n / 1e3,
+        "us" | "µs" => n / 1e6,
+        "m" | "min" => n * 60.0,
+        other => return Err(format!("unknown unit `{other}` in `{text}`; use us, ms, s or m")),
+    };
+    if !(secs.is_finite() && secs >= 0.0) {
+        return Err(format!("`{text}` is not a non-negative duration"));
+    }
+    Ok(Duration::from_secs_f64(secs))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("250ms"), Ok(Duration::from_millis(250)));
+        assert_eq!(parse_duration("5s"), Ok(Duration::from_secs(5)));
+        assert_eq!(parse_duration("2"), Ok(Duration::from_secs(2)));
+        assert_eq!(parse_duration("1m"), Ok(Duration::from_secs(60)));
+        assert!(parse_duration("5 parsecs").unwrap_err().contains("unknown unit"));
+        assert!(parse_duration("fast").is_err());
+    }
+}
