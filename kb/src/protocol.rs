@@ -1,0 +1,86 @@
+//! The publication protocol, generic over the published value.
+//!
+//! [`KnowledgeBase`](crate::KnowledgeBase) instantiates it with a `PathMap`; the loom models in
+//! `kb/tests/loom.rs` instantiate it with a tiny purely functional value. It is public for those
+//! models, and for anyone who wants the same protocol over another persistent structure.
+//!
+//! # Invariants
+//! 1. **One totally ordered root.** Versions are numbered 1, 2, 3, … in the order they became
+//!    current; a reader's [`Publisher::load`] returns one of them, whole.
+//! 2. **Commits are serialized.** [`Publisher::publish`] builds the next value from the current
+//!    one while holding the commit lock, so no commit can be built on a stale root (no lost
+//!    update), and the version number is the old number plus one.
+//! 3. **Visible on return.** When `publish` returns `Ok(n)`, version `n` (or a later one) is what
+//!    every subsequent `load` returns — on any thread that learns of the return (Release/Acquire
+//!    through the root cell).
+//! 4. **Readers never free.** A replaced version goes to the [`Retired`] list, which holds a
+//!    reference to it until every reader has dropped theirs; only [`Retired::collect`] frees it.
+
+use crate::retire::Retired;
+use crate::sync::{lock, Arc, Mutex, RootCell};
+
+/// One published version: its number and the immutable value.
+#[derive(Debug)]
+pub struct Version<T> {
+    /// 1 for the initial value, then one more per commit.
+    pub number: u64,
+    /// The published value. Never mutated while shared.
+    pub value: T,
+}
+
+/// A root cell with serialized, atomic publication and off-reader-path retirement.
+pub struct Publisher<T> {
+    root: RootCell<Version<T>>,
+    /// Serializes commits. Holds nothing: the version number lives in the root itself.
+    commit: Mutex<()>,
+    retired: Arc<Retired<Version<T>>>,
+}
+
+impl<T> Publisher<T> {
+    /// Publishes `initial` as version 1.
+    pub fn new(initial: T) -> Self {
+        Publisher {
+            root: RootCell::new(Arc::new(Version {
+                number: 1,
+                value: initial,
+            })),
+            commit: Mutex::new(()),
+            retired: Arc::new(Retired::new()),
+        }
+    }
+
+    /// The current version. Lock-free; never waits for a commit in progress.
+    pub fn load(&self) -> Arc<Version<T>> {
+        self.root.load()
+    }
+
+    /// Builds the next value from the current one and makes it current, atomically with respect
+    /// to every other `publish`. If `build` fails (or panics) nothing is published.
+    ///
+    /// Returns the new version number. The replaced version is retired, not freed.
+    pub fn publish<E>(&self, build: impl FnOnce(&T) -> Result<T, E>) -> Result<u64, E> {
+        let _serial = lock(&self.commit);
+        let current = self.root.load();
+        let next = build(&current.value)?;
+        let number = current.number + 1;
+        drop(current);
+        let old = self.root.swap(Arc::new(Version {
+            number,
+            value: next,
+        }));
+        self.retired.retire(old);
+        Ok(number)
+    }
+
+    /// Runs `f` while no commit can start or finish (used to revoke a lease atomically with
+    /// respect to commits).
+    pub fn exclusive<R>(&self, f: impl FnOnce() -> R) -> R {
+        let _serial = lock(&self.commit);
+        f()
+    }
+
+    /// The list of replaced versions awaiting their last reader.
+    pub fn retired(&self) -> &Arc<Retired<Version<T>>> {
+        &self.retired
+    }
+}

@@ -1,0 +1,102 @@
+//! Snapshots: owned, immutable handles to one published version.
+
+use pathmap::zipper::{
+    ReadZipperUntracked, ZipperAbsolutePath, ZipperInfallibleSubtries, ZipperIteration,
+    ZipperReadOnlyValues,
+};
+use pathmap::PathMap;
+
+use crate::protocol::Version;
+use crate::sync::Arc;
+use crate::Value;
+
+/// One published version of the knowledge base. It never changes, however many commits follow.
+///
+/// Cheap to clone (a reference count), `'static`, `Send + Sync`: hand it to any thread. Holding
+/// it keeps that version's nodes alive (shared with newer versions where unchanged); dropping it
+/// never frees anything — the reclaimer does that.
+pub struct Snapshot<V: Value> {
+    pub(crate) version: Arc<Version<PathMap<V>>>,
+}
+
+impl<V: Value> Clone for Snapshot<V> {
+    fn clone(&self) -> Self {
+        Snapshot {
+            version: Arc::clone(&self.version),
+        }
+    }
+}
+
+impl<V: Value> std::fmt::Debug for Snapshot<V> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Snapshot")
+            .field("version", &self.version.number)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<V: Value> Snapshot<V> {
+    /// The version number: 1 for the empty initial version, one more per commit since.
+    pub fn version(&self) -> u64 {
+        self.version.number
+    }
+
+    /// The value at `key`.
+    pub fn get(&self, key: &[u8]) -> Option<&V> {
+        self.map().get(key)
+    }
+
+    /// Whether `key` has a value.
+    pub fn contains(&self, key: &[u8]) -> bool {
+        self.map().contains(key)
+    }
+
+    /// Every key starting with `prefix` (the prefix itself included) with its value, in byte
+    /// order. Keys are full keys, prefix included.
+    pub fn scan<'a>(&'a self, prefix: &[u8]) -> Scan<'a, V> {
+        let zipper = self.map().read_zipper_at_path(prefix);
+        let at_prefix = zipper.get_val();
+        Scan { zipper, at_prefix }
+    }
+
+    /// How many keys start with `prefix` (the prefix itself included). O(keys under prefix).
+    pub fn count(&self, prefix: &[u8]) -> usize {
+        // `make_map` is O(1) (it shares the subtrie); counting is O(keys under prefix).
+        self.map()
+            .read_zipper_at_path(prefix)
+            .make_map()
+            .val_count()
+    }
+
+    /// The whole version as a `PathMap`, for any query pathmap supports.
+    pub fn map(&self) -> &PathMap<V> {
+        &self.version.value
+    }
+
+    /// A pathmap read zipper rooted at `prefix`, for arbitrary queries (no tracking, no locks).
+    pub fn read_zipper_at(&self, prefix: &[u8]) -> ReadZipperUntracked<'_, 'static, V> {
+        self.map().read_zipper_at_path(prefix)
+    }
+}
+
+/// Iterator returned by [`Snapshot::scan`].
+pub struct Scan<'a, V: Value> {
+    zipper: ReadZipperUntracked<'a, 'static, V>,
+    at_prefix: Option<&'a V>,
+}
+
+impl<'a, V: Value> Iterator for Scan<'a, V> {
+    type Item = (Vec<u8>, &'a V);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if let Some(v) = self.at_prefix.take() {
+            return Some((self.zipper.origin_path().to_vec(), v));
+        }
+        if self.zipper.to_next_val() {
+            let v = self.zipper.get_val()?;
+            Some((self.zipper.origin_path().to_vec(), v))
+        } else {
+            None
+        }
+    }
+}

@@ -1,0 +1,161 @@
+//! Writers: an exclusive partition lease plus a private staged batch.
+
+use pathmap::zipper::{ZipperInfallibleSubtries, ZipperMoving, ZipperWriting};
+use pathmap::PathMap;
+
+use crate::error::{CommitError, WriteError};
+use crate::knowledge_base::Shared;
+use crate::lease::LeaseId;
+use crate::sync::Arc;
+use crate::Value;
+
+/// Holds the lease on one partition and stages a batch of writes to it.
+///
+/// Writes go to a private copy of the partition (copy-on-write: O(1) to take, nodes are copied
+/// as they are first written). Nothing is visible to readers until [`commit`](Self::commit),
+/// which publishes the whole batch at once. The writer keeps its lease across commits; dropping
+/// it (or unwinding through it after a panic) discards any uncommitted batch and releases the lease.
+pub struct Writer<V: Value> {
+    pub(crate) shared: Arc<Shared<V>>,
+    pub(crate) prefix: Vec<u8>,
+    pub(crate) lease: LeaseId,
+    /// The partition as this writer sees it: committed state plus the staged batch. Keys are
+    /// relative to `prefix`.
+    pub(crate) staged: PathMap<V>,
+    /// The partition as last published by this writer (for `rollback`).
+    pub(crate) committed: PathMap<V>,
+    pub(crate) dirty: bool,
+}
+
+impl<V: Value> Writer<V> {
+    /// The partition prefix this writer owns.
+    pub fn partition(&self) -> &[u8] {
+        &self.prefix
+    }
+
+    /// The lease number (appears in conflict messages).
+    pub fn lease(&self) -> LeaseId {
+        self.lease
+    }
+
+    /// Whether there are staged writes not yet committed.
+    pub fn has_staged(&self) -> bool {
+        self.dirty
+    }
+
+    fn suffix<'k>(&self, key: &'k [u8]) -> Result<&'k [u8], WriteError> {
+        key.strip_prefix(self.prefix.as_slice())
+            .ok_or_else(|| WriteError::OutsidePartition {
+                key: key.to_vec(),
+                partition: self.prefix.clone(),
+            })
+    }
+
+    /// Stages `key = value` (insert or overwrite). `key` must start with the partition.
+    pub fn put(&mut self, key: &[u8], value: V) -> Result<(), WriteError> {
+        let suffix = self.suffix(key)?;
+        let mut z = self.staged.write_zipper();
+        z.descend_to(suffix);
+        z.set_val(value);
+        self.dirty = true;
+        Ok(())
+    }
+
+    /// Stages the removal of `key`; returns whether it had a value.
+    pub fn delete(&mut self, key: &[u8]) -> Result<bool, WriteError> {
+        let suffix = self.suffix(key)?;
+        let mut z = self.staged.write_zipper();
+        z.descend_to(suffix);
+        let removed = z.remove_val(true).is_some();
+        self.dirty |= removed;
+        Ok(removed)
+    }
+
+    /// Stages the removal of every key starting with `prefix` (the prefix itself included);
+    /// returns whether anything was there. `prefix` must start with the partition.
+    pub fn remove_prefix(&mut self, prefix: &[u8]) -> Result<bool, WriteError> {
+        let suffix = self.suffix(prefix)?;
+        let mut z = self.staged.write_zipper();
+        z.descend_to(suffix);
+        let had_branches = z.remove_branches(true);
+        let had_value = z.remove_val(true).is_some();
+        self.dirty |= had_branches || had_value;
+        Ok(had_branches || had_value)
+    }
+
+    /// Stages replacing the partition's whole content with `map` (keys relative to the
+    /// partition). O(1): the map's nodes are grafted, not copied.
+    pub fn replace(&mut self, map: PathMap<V>) {
+        self.staged = map;
+        self.dirty = true;
+    }
+
+    /// The value at `key` as this writer sees it: published state plus its own staged writes.
+    /// `None` for keys outside the partition.
+    pub fn get(&self, key: &[u8]) -> Option<&V> {
+        self.staged.get(key.strip_prefix(self.prefix.as_slice())?)
+    }
+
+    /// Publishes the staged batch atomically and returns the new version number: every snapshot
+    /// taken after this returns contains the whole batch; none taken before contains any of it.
+    ///
+    /// With nothing staged, publishes nothing and returns the current version. If the lease was
+    /// revoked, publishes nothing and keeps the batch staged.
+    pub fn commit(&mut self) -> Result<u64, CommitError> {
+        let lost = || CommitError::LeaseLost {
+            partition: self.prefix.clone(),
+            lease: self.lease,
+        };
+        let shared = &*self.shared;
+        if !self.dirty {
+            return match shared.leases.is_held(self.lease) {
+                true => Ok(shared.publisher.load().number),
+                false => Err(lost()),
+            };
+        }
+        let batch = self.staged.clone();
+        let number = shared.publisher.publish(|root: &PathMap<V>| {
+            // Under the commit lock: a revoke cannot interleave (it takes the same lock).
+            if !shared.leases.is_held(self.lease) {
+                return Err(lost());
+            }
+            let mut next = root.clone();
+            next.write_zipper_at_path(&self.prefix).graft_map(batch);
+            crate::knowledge_base::prepare_for_sharing(&next);
+            Ok(next)
+        })?;
+        self.committed = self.staged.clone();
+        self.dirty = false;
+        shared.after_publish();
+        Ok(number)
+    }
+
+    /// Discards the staged batch; the writer sees what it last published.
+    pub fn rollback(&mut self) {
+        self.staged = self.committed.clone();
+        self.dirty = false;
+    }
+
+    pub(crate) fn take_initial(map: &PathMap<V>, prefix: &[u8]) -> PathMap<V> {
+        map.read_zipper_at_path(prefix).make_map()
+    }
+}
+
+impl<V: Value> Drop for Writer<V> {
+    fn drop(&mut self) {
+        if self.dirty {
+            self.shared.count_aborted_batch();
+        }
+        self.shared.leases.release(self.lease);
+    }
+}
+
+impl<V: Value> std::fmt::Debug for Writer<V> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Writer")
+            .field("partition", &crate::error::render(&self.prefix))
+            .field("lease", &self.lease)
+            .field("has_staged", &self.dirty)
+            .finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,406 @@
+//! Exhaustive model checking of the publication protocol with loom: `cargo loom`.
+//!
+//! The protocol (`protocol::Publisher`, `lease::Leases`, `retire::Retired`) is the crate's own
+//! code, compiled against loom's primitives through `kb/src/sync.rs`. The published value is a
+//! tiny purely functional stand-in for the trie: `[u64; 4]`, where partition `p` owns slots
+//! `2p` and `2p + 1` and a batch `b` of partition `p` sets both to `b`. So a torn publication
+//! shows as two different numbers in one partition's slots.
+//!
+//! Each model is written once, generic over [`Root`], and run against the real publisher and
+//! against deliberately wrong variants that loom must catch (`#[should_panic]`): a blind root
+//! store outside the commit lock (lost update), write-behind publication that acknowledges
+//! before the new root is visible (stale after ack), a batch published in two stores (torn),
+//! Relaxed publication of an `UnsafeCell` payload (data race), and a lease revocation that
+//! does not exclude commits (lost update across a revocation).
+//!
+//! Preemption bound: `LOOM_MAX_PREEMPTIONS` (default 6, set in `model`). Measured on the 2-core
+//! development machine, release build, whole file: see the README's "loom" section.
+
+#![cfg(loom)]
+
+use std::convert::Infallible;
+
+use hybrid_kb::lease::Leases;
+use hybrid_kb::protocol::{Publisher, Version};
+use loom::cell::UnsafeCell;
+use loom::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use loom::sync::{Arc, Mutex, RwLock};
+use loom::thread;
+
+type Slots = [u64; 4];
+
+/// Runs `f` under every interleaving loom explores, and reports how many that was.
+#[track_caller]
+fn model(f: impl Fn() + Sync + Send + 'static) {
+    use std::sync::atomic::{AtomicUsize as StdCount, Ordering::Relaxed};
+    let mut builder = loom::model::Builder::new();
+    if builder.preemption_bound.is_none() {
+        builder.preemption_bound = Some(6);
+    }
+    let iterations = std::sync::Arc::new(StdCount::new(0));
+    let (count, caller, start) = (iterations.clone(), std::panic::Location::caller(), std::time::Instant::now());
+    builder.check(move || {
+        count.fetch_add(1, Relaxed);
+        f()
+    });
+    let bound = builder.preemption_bound.map_or("unbounded".into(), |b| b.to_string());
+    eprintln!("loom model at line {}: {} iterations, preemption bound {bound}, {:.2?}", caller.line(), iterations.load(Relaxed), start.elapsed());
+}
+
+/// What a model needs from a publication protocol.
+trait Root: Send + Sync + 'static {
+    fn new(initial: Slots) -> Self;
+    /// A snapshot: the version number and the value.
+    fn read(&self) -> (u64, Slots);
+    /// Publishes `f(current)`; returns the new version number once the caller may acknowledge it.
+    fn publish(&self, f: impl Fn(&Slots) -> Slots) -> u64;
+    /// Finishes any deferred work (only the write-behind variant has some).
+    fn settle(&self) {}
+}
+
+impl Root for Publisher<Slots> {
+    fn new(initial: Slots) -> Self {
+        Publisher::new(initial)
+    }
+    fn read(&self) -> (u64, Slots) {
+        let v = self.load();
+        (v.number, v.value)
+    }
+    fn publish(&self, f: impl Fn(&Slots) -> Slots) -> u64 {
+        Publisher::publish::<Infallible>(self, |v| Ok(f(v))).unwrap()
+    }
+}
+
+fn batch(p: usize, b: u64) -> impl Fn(&Slots) -> Slots {
+    move |s| {
+        let mut next = *s;
+        next[2 * p] = b;
+        next[2 * p + 1] = b;
+        next
+    }
+}
+
+// ---- the models ---------------------------------------------------------------------------
+
+/// A snapshot taken after a commit was acknowledged contains it (real-time visibility), and no
+/// snapshot is torn.
+fn visible_after_ack<R: Root>() {
+    model(|| {
+        let root = Arc::new(R::new([0; 4]));
+        let acked = Arc::new(AtomicU64::new(0));
+        let writer = {
+            let (root, acked) = (root.clone(), acked.clone());
+            thread::spawn(move || {
+                for b in 1..=2 {
+                    root.publish(batch(0, b));
+                    acked.store(b, Ordering::Release);
+                }
+            })
+        };
+        let before = acked.load(Ordering::Acquire);
+        let (_, s) = root.read();
+        assert_eq!(s[0], s[1], "torn snapshot {s:?}");
+        assert!(s[0] >= before, "stale after ack: batch {before} acknowledged, snapshot has {}", s[0]);
+        writer.join().unwrap();
+        root.settle();
+    });
+}
+
+/// Readers never see half a batch, and their versions and cuts never go backwards.
+fn never_torn<R: Root>() {
+    model(|| {
+        let root = Arc::new(R::new([0; 4]));
+        let writer = {
+            let root = root.clone();
+            thread::spawn(move || {
+                root.publish(batch(0, 1));
+                root.publish(batch(1, 1));
+            })
+        };
+        let mut last = (0, [0; 4]);
+        for _ in 0..2 {
+            let (n, s) = root.read();
+            assert!(s[0] == s[1] && s[2] == s[3], "torn snapshot {s:?}");
+            assert!(n >= last.0 && s.iter().zip(&last.1).all(|(a, b)| a >= b), "went backwards: {last:?} then {:?}", (n, s));
+            last = (n, s);
+        }
+        writer.join().unwrap();
+    });
+}
+
+/// Two partitions committing concurrently both survive.
+fn no_lost_update<R: Root>() {
+    model(|| {
+        let root = Arc::new(R::new([0; 4]));
+        let writers: Vec<_> = (0..2)
+            .map(|p| {
+                let root = root.clone();
+                thread::spawn(move || root.publish(batch(p, 1)))
+            })
+            .collect();
+        let mut numbers: Vec<u64> = writers.into_iter().map(|h| h.join().unwrap()).collect();
+        root.settle();
+        let (n, s) = root.read();
+        assert_eq!(s, [1; 4], "lost update: final state {s:?}");
+        numbers.sort();
+        assert_eq!((numbers, n), (vec![2, 3], 3), "versions not totally ordered");
+    });
+}
+
+#[test]
+fn publisher_makes_acknowledged_commits_visible() {
+    visible_after_ack::<Publisher<Slots>>();
+}
+#[test]
+fn publisher_never_tears_a_snapshot() {
+    never_torn::<Publisher<Slots>>();
+}
+#[test]
+fn publisher_loses_no_update() {
+    no_lost_update::<Publisher<Slots>>();
+}
+
+// ---- broken variants that the models must catch -----------------------------------------
+
+/// Builds on a root read outside any serialization, then stores blindly.
+struct BlindStore(RwLock<Arc<Version<Slots>>>);
+impl Root for BlindStore {
+    fn new(initial: Slots) -> Self {
+        BlindStore(RwLock::new(Arc::new(Version { number: 1, value: initial })))
+    }
+    fn read(&self) -> (u64, Slots) {
+        let v = self.0.read().unwrap().clone();
+        (v.number, v.value)
+    }
+    fn publish(&self, f: impl Fn(&Slots) -> Slots) -> u64 {
+        let (n, s) = self.read();
+        *self.0.write().unwrap() = Arc::new(Version { number: n + 1, value: f(&s) });
+        n + 1
+    }
+}
+
+#[test]
+#[should_panic(expected = "lost update")]
+fn loom_catches_a_blind_root_store() {
+    no_lost_update::<BlindStore>();
+}
+
+/// Write-behind: `publish` queues the new value and returns; it becomes current at the next
+/// publish (or `settle`). The caller acknowledges a commit no new reader can see yet.
+struct WriteBehind {
+    root: Publisher<Slots>,
+    pending: Mutex<Vec<Slots>>,
+}
+impl WriteBehind {
+    fn flush(&self) {
+        for next in std::mem::take(&mut *self.pending.lock().unwrap()) {
+            Root::publish(&self.root, |_| next);
+        }
+    }
+}
+impl Root for WriteBehind {
+    fn new(initial: Slots) -> Self {
+        WriteBehind { root: Publisher::new(initial), pending: Mutex::new(Vec::new()) }
+    }
+    fn read(&self) -> (u64, Slots) {
+        Root::read(&self.root)
+    }
+    fn publish(&self, f: impl Fn(&Slots) -> Slots) -> u64 {
+        self.flush();
+        let (n, s) = Root::read(&self.root);
+        self.pending.lock().unwrap().push(f(&s));
+        n + 1
+    }
+    fn settle(&self) {
+        self.flush();
+    }
+}
+
+#[test]
+#[should_panic(expected = "stale after ack")]
+fn loom_catches_an_ack_before_publication() {
+    visible_after_ack::<WriteBehind>();
+}
+
+/// Publishes a batch key by key: two stores, the first with half the batch.
+struct TwoStores(Publisher<Slots>);
+impl Root for TwoStores {
+    fn new(initial: Slots) -> Self {
+        TwoStores(Publisher::new(initial))
+    }
+    fn read(&self) -> (u64, Slots) {
+        Root::read(&self.0)
+    }
+    fn publish(&self, f: impl Fn(&Slots) -> Slots) -> u64 {
+        let (_, s) = Root::read(&self.0);
+        let full = f(&s);
+        let first = s.iter().zip(&full).position(|(a, b)| a != b).unwrap_or(0);
+        let mut half = s;
+        half[first] = full[first];
+        Root::publish(&self.0, |_| half);
+        Root::publish(&self.0, |_| full)
+    }
+}
+
+#[test]
+#[should_panic(expected = "torn snapshot")]
+fn loom_catches_a_batch_published_in_two_stores() {
+    never_torn::<TwoStores>();
+}
+
+/// The payload is written into an `UnsafeCell` and "published" with a Relaxed flag: nothing
+/// orders the payload's write before the reader's read. loom reports the data race.
+#[test]
+#[should_panic]
+fn loom_catches_relaxed_publication_of_an_unsafecell_payload() {
+    struct RelaxedCell {
+        payload: UnsafeCell<Slots>,
+        ready: AtomicBool,
+    }
+    // SAFETY (deliberately violated): sharing is sound only if `ready` orders the payload.
+    unsafe impl Sync for RelaxedCell {}
+    model(|| {
+        let cell = Arc::new(RelaxedCell { payload: UnsafeCell::new([0; 4]), ready: AtomicBool::new(false) });
+        let writer = {
+            let cell = cell.clone();
+            thread::spawn(move || {
+                // SAFETY: the only writer; readers wait for `ready` (with the wrong ordering).
+                cell.payload.with_mut(|p| unsafe { *p = [1; 4] });
+                cell.ready.store(true, Ordering::Relaxed);
+            })
+        };
+        if cell.ready.load(Ordering::Relaxed) {
+            // SAFETY (deliberately violated): Relaxed does not make the write visible.
+            let s = cell.payload.with(|p| unsafe { *p });
+            assert_eq!(s, [1; 4]);
+        }
+        writer.join().unwrap();
+    });
+}
+
+// ---- leases ---------------------------------------------------------------------------------
+
+/// Overlapping prefixes are never held at once; disjoint ones always can be.
+#[test]
+fn leases_are_exclusive_for_overlapping_prefixes() {
+    model(|| {
+        let leases = Arc::new(Leases::new());
+        let inside = Arc::new(AtomicUsize::new(0));
+        let contenders: Vec<_> = [&b"a/"[..], b"a/b/"]
+            .into_iter()
+            .map(|prefix| {
+                let (leases, inside) = (leases.clone(), inside.clone());
+                thread::spawn(move || {
+                    if let Ok(id) = leases.try_acquire(prefix, "model") {
+                        assert_eq!(inside.fetch_add(1, Ordering::SeqCst), 0, "two overlapping leases held at once");
+                        inside.fetch_sub(1, Ordering::SeqCst);
+                        leases.release(id);
+                        true
+                    } else {
+                        false
+                    }
+                })
+            })
+            .collect();
+        let disjoint = leases.try_acquire(b"c/", "model").expect("disjoint prefix refused");
+        let won: Vec<bool> = contenders.into_iter().map(|h| h.join().unwrap()).collect();
+        assert!(won.iter().any(|&w| w), "both contenders refused: one of them must win");
+        leases.release(disjoint);
+        assert!(leases.held().is_empty());
+    });
+}
+
+/// A revocation is atomic with respect to commits: either the old holder's commit lands before
+/// it (and the new holder builds on it), or that commit fails. `exclusive` is what makes it so.
+fn revoke_then_relet(revoke_excludes_commits: bool) {
+    model(move || {
+        let root = Arc::new(Publisher::<Slots>::new([0; 4]));
+        let leases = Arc::new(Leases::new());
+        let old = leases.try_acquire(b"p/", "old").unwrap();
+        let old_writer = {
+            let (root, leases) = (root.clone(), leases.clone());
+            thread::spawn(move || {
+                root.publish(|s| if leases.is_held(old) { Ok(batch(0, 1)(s)) } else { Err(()) }).is_ok()
+            })
+        };
+        let revoke = || leases.revoke(b"p/");
+        match revoke_excludes_commits {
+            true => root.exclusive(revoke),
+            false => revoke(),
+        };
+        let new = leases.try_acquire(b"p/", "new").unwrap();
+        let base = root.load().value[0]; // the new holder's view of its partition
+        root.publish::<Infallible>(|s| Ok(batch(0, base + 10)(s))).unwrap();
+        leases.release(new);
+        let old_landed = old_writer.join().unwrap();
+        let last = root.load().value[0];
+        if old_landed {
+            assert_eq!(last, 11, "lost update: the old holder's acknowledged commit vanished");
+        } else {
+            assert_eq!(last, 10);
+        }
+    });
+}
+
+#[test]
+fn revocation_loses_no_acknowledged_commit() {
+    revoke_then_relet(true);
+}
+
+#[test]
+#[should_panic(expected = "lost update")]
+fn loom_catches_a_revocation_that_races_commits() {
+    revoke_then_relet(false);
+}
+
+// ---- retirement -------------------------------------------------------------------------------
+
+loom::thread_local! {
+    static IS_READER: std::cell::Cell<bool> = std::cell::Cell::new(false);
+}
+
+/// A value that counts its drops and refuses to be dropped on a reader thread.
+#[derive(Debug)]
+struct Tracked(Arc<AtomicUsize>);
+impl Drop for Tracked {
+    fn drop(&mut self) {
+        assert!(!IS_READER.with(|r| r.get()), "a reader freed a version");
+        self.0.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+/// Every retired version is freed exactly once, by the reclaimer (never by a reader), and never
+/// while a snapshot holds it (the reader's value is intact until it lets go).
+#[test]
+fn retired_versions_are_freed_once_and_never_by_readers() {
+    model(|| {
+        let drops = Arc::new(AtomicUsize::new(0));
+        let root = Arc::new(Publisher::new(Tracked(drops.clone())));
+        let reader = {
+            let root = root.clone();
+            thread::spawn(move || {
+                IS_READER.with(|r| r.set(true));
+                let snapshot = root.load();
+                let n = snapshot.number;
+                let _ = &snapshot.value.0; // still readable: not freed while held
+                drop(snapshot);
+                n
+            })
+        };
+        let reclaimer = {
+            let root = root.clone();
+            thread::spawn(move || root.retired().collect())
+        };
+        for _ in 0..2 {
+            root.publish::<Infallible>(|_| Ok(Tracked(drops.clone()))).unwrap();
+        }
+        let seen = reader.join().unwrap();
+        let early = reclaimer.join().unwrap();
+        let late = root.retired().collect();
+        assert!((1..=3).contains(&seen));
+        assert_eq!(early + late, 2, "each of the 2 retired versions freed once");
+        assert_eq!(drops.load(Ordering::Relaxed), 2);
+        assert_eq!(root.retired().pending(), 0);
+        assert_eq!(root.retired().freed_count(), 2);
+    });
+}
