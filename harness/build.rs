@@ -4,7 +4,14 @@
 use std::{env, fs, path::Path, process::Command};
 
 /// Crates whose exact version goes into every results file.
-const TRACKED: &[&str] = &["pathmap", "arc-swap", "imbl", "dashmap", "hdrhistogram", "quanta"];
+const TRACKED: &[&str] = &[
+    "pathmap",
+    "arc-swap",
+    "imbl",
+    "dashmap",
+    "hdrhistogram",
+    "quanta",
+];
 
 fn main() {
     let rustc = env::var("RUSTC").unwrap_or_else(|_| "rustc".into());
@@ -16,7 +23,10 @@ fn main() {
         .map(|s| s.trim().to_string())
         .unwrap_or_else(|| "unknown".into());
     println!("cargo:rustc-env=HARNESS_RUSTC={version}");
-    println!("cargo:rustc-env=HARNESS_PROFILE={}", env::var("PROFILE").unwrap_or_default());
+    println!(
+        "cargo:rustc-env=HARNESS_PROFILE={}",
+        env::var("PROFILE").unwrap_or_default()
+    );
 
     let lock = Path::new(&env::var("CARGO_MANIFEST_DIR").unwrap()).join("../Cargo.lock");
     println!("cargo:rerun-if-changed={}", lock.display());
@@ -24,9 +34,17 @@ fn main() {
     let text = fs::read_to_string(&lock).unwrap_or_default();
     let versions: Vec<String> = TRACKED
         .iter()
-        .map(|name| format!("{name}={}", locked_version(&text, name).unwrap_or("unknown")))
+        .map(|name| {
+            format!(
+                "{name}={}",
+                locked_version(&text, name).unwrap_or("unknown")
+            )
+        })
         .collect();
-    println!("cargo:rustc-env=HARNESS_CRATE_VERSIONS={}", versions.join(","));
+    println!(
+        "cargo:rustc-env=HARNESS_CRATE_VERSIONS={}",
+        versions.join(",")
+    );
 }
 
 /// The version of `name` in a Cargo.lock (`[[package]]` / `name = ".."` / `version = ".."`).

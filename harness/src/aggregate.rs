@@ -19,8 +19,10 @@ pub fn summarize(points: &[PointResult]) -> Vec<SummaryRow> {
     let mut rows: Vec<SummaryRow> = keys
         .iter()
         .map(|(b, l, v)| {
-            let ps: Vec<&PointResult> =
-                points.iter().filter(|p| &p.backend == b && &p.label == l && &p.variant == v).collect();
+            let ps: Vec<&PointResult> = points
+                .iter()
+                .filter(|p| &p.backend == b && &p.label == l && &p.variant == v)
+                .collect();
             row(&ps)
         })
         .collect();
@@ -28,14 +30,17 @@ pub fn summarize(points: &[PointResult]) -> Vec<SummaryRow> {
     for i in 0..rows.len() {
         let base = rows
             .iter()
-            .filter(|r| r.backend == rows[i].backend && r.variant == rows[i].variant && r.skipped.is_none())
+            .filter(|r| {
+                r.backend == rows[i].backend && r.variant == rows[i].variant && r.skipped.is_none()
+            })
             .min_by_key(|r| r.readers + r.writers)
             .map(|r| (r.total_ops_per_s.median, r.readers + r.writers));
         if let (Some((tp, threads)), None) = (base, &rows[i].skipped) {
             if tp > 0.0 {
                 let s = rows[i].total_ops_per_s.median / tp;
                 rows[i].speedup = Some(s);
-                rows[i].efficiency = Some(s * threads as f64 / (rows[i].readers + rows[i].writers) as f64);
+                rows[i].efficiency =
+                    Some(s * threads as f64 / (rows[i].readers + rows[i].writers) as f64);
             }
         }
     }
@@ -45,7 +50,9 @@ pub fn summarize(points: &[PointResult]) -> Vec<SummaryRow> {
 fn row(ps: &[&PointResult]) -> SummaryRow {
     let first = ps[0];
     let ran: Vec<&&PointResult> = ps.iter().filter(|p| p.skipped.is_none()).collect();
-    let spread = |f: &dyn Fn(&PointResult) -> Option<f64>| Spread::of(&ran.iter().filter_map(|p| f(p)).collect::<Vec<_>>());
+    let spread = |f: &dyn Fn(&PointResult) -> Option<f64>| {
+        Spread::of(&ran.iter().filter_map(|p| f(p)).collect::<Vec<_>>())
+    };
     let lat = |k: &'static str, q: fn(&crate::metrics::LatencySummary) -> u64| {
         move |p: &PointResult| p.latency_ns.get(k).map(|l| q(l) as f64)
     };
@@ -56,7 +63,11 @@ fn row(ps: &[&PointResult]) -> SummaryRow {
         readers: first.readers,
         writers: first.writers,
         repetitions: ran.len(),
-        skipped: if ran.is_empty() { first.skipped.clone() } else { None },
+        skipped: if ran.is_empty() {
+            first.skipped.clone()
+        } else {
+            None
+        },
         total_ops_per_s: spread(&|p| Some(p.throughput.total_ops_per_s)),
         read_ops_per_s: spread(&|p| Some(p.throughput.read_ops_per_s)),
         write_ops_per_s: spread(&|p| Some(p.throughput.write_ops_per_s)),
@@ -79,7 +90,9 @@ pub fn writer_impact(rows: &[SummaryRow]) -> Vec<WriterImpact> {
     rows.iter()
         .filter(|r| r.variant.is_empty() && r.writers > 0 && r.skipped.is_none())
         .filter_map(|r| {
-            let alone = rows.iter().find(|c| c.backend == r.backend && c.label == r.label && c.variant == READERS_ONLY)?;
+            let alone = rows.iter().find(|c| {
+                c.backend == r.backend && c.label == r.label && c.variant == READERS_ONLY
+            })?;
             let (with, without) = (r.read_p99_ns.median, alone.read_p99_ns.median);
             (with > 0.0 && without > 0.0).then(|| WriterImpact {
                 backend: r.backend.clone(),
@@ -99,7 +112,15 @@ mod tests {
     use super::*;
     use crate::{backends::Caps, metrics::LatencySummary, results::Throughput};
 
-    fn p(backend: &str, label: &str, variant: &str, r: usize, w: usize, tp: f64, p99: u64) -> PointResult {
+    fn p(
+        backend: &str,
+        label: &str,
+        variant: &str,
+        r: usize,
+        w: usize,
+        tp: f64,
+        p99: u64,
+    ) -> PointResult {
         PointResult {
             backend: backend.into(),
             label: label.into(),
@@ -110,8 +131,19 @@ mod tests {
             oversubscribed: false,
             elapsed_s: 1.0,
             skipped: None,
-            throughput: Throughput { total_ops_per_s: tp, ..Default::default() },
-            latency_ns: [("read".to_string(), LatencySummary { p99, count: 1, ..Default::default() })].into(),
+            throughput: Throughput {
+                total_ops_per_s: tp,
+                ..Default::default()
+            },
+            latency_ns: [(
+                "read".to_string(),
+                LatencySummary {
+                    p99,
+                    count: 1,
+                    ..Default::default()
+                },
+            )]
+            .into(),
             op_counts: Default::default(),
             timeline: vec![],
             conflicts: 0,
@@ -134,7 +166,14 @@ mod tests {
         ];
         let rows = summarize(&pts);
         assert_eq!(rows.len(), 3);
-        assert_eq!(rows[0].total_ops_per_s, Spread { median: 110.0, min: 100.0, max: 120.0 });
+        assert_eq!(
+            rows[0].total_ops_per_s,
+            Spread {
+                median: 110.0,
+                min: 100.0,
+                max: 120.0
+            }
+        );
         assert_eq!(rows[0].speedup, Some(1.0));
         assert!((rows[1].speedup.unwrap() - 3.0).abs() < 1e-9);
         assert!((rows[1].efficiency.unwrap() - 1.5).abs() < 1e-9);

@@ -92,7 +92,12 @@ impl RunArgs {
     pub fn options(&self) -> RunOptions {
         RunOptions {
             workload: self.workload.clone(),
-            backends: self.backends.iter().map(|b| b.trim().to_string()).filter(|b| !b.is_empty()).collect(),
+            backends: self
+                .backends
+                .iter()
+                .map(|b| b.trim().to_string())
+                .filter(|b| !b.is_empty())
+                .collect(),
             threads: self.threads.clone(),
             duration: self.duration,
             warmup: self.warmup,
@@ -141,7 +146,9 @@ pub fn main() -> ExitCode {
 pub fn list() -> String {
     let mut out = String::from("workload presets (harness run --workload NAME):\n");
     for name in workloads::Spec::preset_names() {
-        let about = workloads::Spec::preset(name).map(|s| s.description.clone()).unwrap_or_default();
+        let about = workloads::Spec::preset(name)
+            .map(|s| s.description.clone())
+            .unwrap_or_default();
         out.push_str(&format!("  {name:<20} {about}\n"));
     }
     out.push_str("\nbackends (harness run --backends A,B):\n");

@@ -24,7 +24,10 @@ pub fn collect(clock: &quanta::Clock) -> EnvBlock {
     let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
     let cpu = cpuinfo
         .lines()
-        .find_map(|l| l.strip_prefix("model name").map(|r| r.trim_start_matches([' ', '\t', ':']).to_string()))
+        .find_map(|l| {
+            l.strip_prefix("model name")
+                .map(|r| r.trim_start_matches([' ', '\t', ':']).to_string())
+        })
         .unwrap_or_else(|| "unknown".into());
     let crate_versions: BTreeMap<String, String> = env!("HARNESS_CRATE_VERSIONS")
         .split(',')
@@ -55,10 +58,14 @@ pub fn build_profile() -> &'static str {
 }
 
 fn os_name() -> String {
-    let pretty = std::fs::read_to_string("/etc/os-release").ok().and_then(|t| {
-        t.lines()
-            .find_map(|l| l.strip_prefix("PRETTY_NAME=").map(|v| v.trim_matches('"').to_string()))
-    });
+    let pretty = std::fs::read_to_string("/etc/os-release")
+        .ok()
+        .and_then(|t| {
+            t.lines().find_map(|l| {
+                l.strip_prefix("PRETTY_NAME=")
+                    .map(|v| v.trim_matches('"').to_string())
+            })
+        });
     let kernel = std::fs::read_to_string("/proc/sys/kernel/osrelease").unwrap_or_default();
     match pretty {
         Some(p) => format!("{} {} (kernel {})", std::env::consts::OS, p, kernel.trim()),
@@ -81,7 +88,8 @@ pub fn git_commit() -> String {
     };
     match run(&["rev-parse", "HEAD"]) {
         Some(head) if !head.is_empty() => {
-            let dirty = run(&["status", "--porcelain", "--untracked-files=no"]).is_some_and(|s| !s.is_empty());
+            let dirty = run(&["status", "--porcelain", "--untracked-files=no"])
+                .is_some_and(|s| !s.is_empty());
             if dirty {
                 format!("{head}-dirty")
             } else {
@@ -96,7 +104,11 @@ fn clock_info(clock: &quanta::Clock, cpuinfo: &str) -> ClockInfo {
     let flags: Vec<&str> = cpuinfo
         .lines()
         .find_map(|l| l.strip_prefix("flags"))
-        .map(|r| r.trim_start_matches([' ', '\t', ':']).split_whitespace().collect())
+        .map(|r| {
+            r.trim_start_matches([' ', '\t', ':'])
+                .split_whitespace()
+                .collect()
+        })
         .unwrap_or_default();
     let has = |f: &str| flags.contains(&f);
     let tsc = has("constant_tsc") && has("nonstop_tsc") && has("rdtscp");
@@ -105,10 +117,15 @@ fn clock_info(clock: &quanta::Clock, cpuinfo: &str) -> ClockInfo {
     } else {
         "quanta 0.12 (no invariant TSC: falls back to the OS monotonic clock)".to_string()
     };
-    let os_clocksource = std::fs::read_to_string("/sys/devices/system/clocksource/clocksource0/current_clocksource")
-        .map(|s| s.trim().to_string())
-        .unwrap_or_else(|_| "unknown".into());
-    ClockInfo { source, os_clocksource, read_cost_ns: read_cost_ns(clock) }
+    let os_clocksource =
+        std::fs::read_to_string("/sys/devices/system/clocksource/clocksource0/current_clocksource")
+            .map(|s| s.trim().to_string())
+            .unwrap_or_else(|_| "unknown".into());
+    ClockInfo {
+        source,
+        os_clocksource,
+        read_cost_ns: read_cost_ns(clock),
+    }
 }
 
 /// Average cost of one `raw()` reading over 200k readings.
@@ -129,10 +146,14 @@ mod tests {
 
     #[test]
     fn tracked_crate_versions_match_cargo_lock() {
-        let lock = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../Cargo.lock")).unwrap();
+        let lock =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../Cargo.lock")).unwrap();
         let env = collect(&quanta::Clock::new());
         let pathmap = &env.crate_versions["pathmap"];
-        assert!(lock.contains(&format!("name = \"pathmap\"\nversion = \"{pathmap}\"")), "{pathmap}");
+        assert!(
+            lock.contains(&format!("name = \"pathmap\"\nversion = \"{pathmap}\"")),
+            "{pathmap}"
+        );
         for (name, v) in &env.crate_versions {
             assert_ne!(v, "unknown", "{name} not found in Cargo.lock");
         }

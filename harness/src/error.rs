@@ -6,14 +6,25 @@ use std::{fmt, io, path::PathBuf};
 #[derive(Debug)]
 pub enum HarnessError {
     /// `--backends` named something that is not a backend.
-    UnknownBackend { name: String, valid: Vec<&'static str> },
+    UnknownBackend {
+        name: String,
+        valid: Vec<&'static str>,
+    },
     /// The workload could not be loaded (unknown preset, unreadable or malformed file, invalid spec);
     /// the text is the workloads crate's error (file, line, field).
-    Workload { what: String, message: String, presets: Vec<&'static str> },
+    Workload {
+        what: String,
+        message: String,
+        presets: Vec<&'static str>,
+    },
     /// A thread count of zero, or a point without any thread.
     ZeroThreads { flag: &'static str },
     /// A flag's value could not be understood.
-    BadArgument { flag: &'static str, value: String, expected: &'static str },
+    BadArgument {
+        flag: &'static str,
+        value: String,
+        expected: &'static str,
+    },
     /// `--out` cannot be created or written.
     OutNotWritable { dir: PathBuf, source: io::Error },
     /// Writing a results file failed mid-run.
@@ -54,7 +65,9 @@ impl fmt::Display for HarnessError {
 impl std::error::Error for HarnessError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            HarnessError::OutNotWritable { source, .. } | HarnessError::Write { source, .. } => Some(source),
+            HarnessError::OutNotWritable { source, .. } | HarnessError::Write { source, .. } => {
+                Some(source)
+            }
             _ => None,
         }
     }

@@ -27,12 +27,19 @@ fn is_reader(t: &ThreadOut) -> bool {
 }
 
 /// Merges a finished run into a results row.
-pub fn point_result(id: CellId, run: &PointRun, caps: crate::backends::Caps, open_loop_rate: Option<f64>) -> PointResult {
+pub fn point_result(
+    id: CellId,
+    run: &PointRun,
+    caps: crate::backends::Caps,
+    open_loop_rate: Option<f64>,
+) -> PointResult {
     let elapsed = run.elapsed_s.max(1e-9);
     let mut latency_ns = BTreeMap::new();
     for class in LatClass::ALL {
         let mut h = histogram(3);
-        run.threads.iter().for_each(|t| merge_into(&mut h, &t.rec.hists[class as usize]));
+        run.threads
+            .iter()
+            .for_each(|t| merge_into(&mut h, &t.rec.hists[class as usize]));
         if !h.is_empty() {
             latency_ns.insert(class.name().to_string(), LatencySummary::of(&h));
         }
@@ -59,9 +66,15 @@ pub fn point_result(id: CellId, run: &PointRun, caps: crate::backends::Caps, ope
             op_counts.insert(kind.name().to_string(), c);
         }
     }
-    let sum = |pred: fn(LatClass) -> bool| -> u64 { run.threads.iter().map(|t| t.rec.count_where(pred)).sum() };
-    let (reads, writes, all, commits) =
-        (sum(LatClass::is_read), sum(LatClass::is_write), sum(|_| true), sum(|c| c == LatClass::Commit));
+    let sum = |pred: fn(LatClass) -> bool| -> u64 {
+        run.threads.iter().map(|t| t.rec.count_where(pred)).sum()
+    };
+    let (reads, writes, all, commits) = (
+        sum(LatClass::is_read),
+        sum(LatClass::is_write),
+        sum(|_| true),
+        sum(|c| c == LatClass::Commit),
+    );
     let threads = run.threads.len();
     PointResult {
         backend: id.backend,
@@ -94,13 +107,20 @@ pub fn point_result(id: CellId, run: &PointRun, caps: crate::backends::Caps, ope
 
 /// One entry per interval that saw any op.
 fn timeline(run: &PointRun) -> Vec<Interval> {
-    let n = run.threads.iter().map(|t| t.rec.intervals.len()).max().unwrap_or(0);
+    let n = run
+        .threads
+        .iter()
+        .map(|t| t.rec.intervals.len())
+        .max()
+        .unwrap_or(0);
     let mut out = Vec::new();
     for k in 0..n {
         let (mut rh, mut wh) = (histogram(2), histogram(2));
         let (mut reads, mut writes, mut ops) = (0u64, 0u64, 0u64);
         for t in &run.threads {
-            let Some(iv) = t.rec.intervals.get(k) else { continue };
+            let Some(iv) = t.rec.intervals.get(k) else {
+                continue;
+            };
             reads += iv.reads;
             writes += iv.writes;
             ops += iv.ops;
@@ -111,7 +131,13 @@ fn timeline(run: &PointRun) -> Vec<Interval> {
         }
         let start = k as f64 * run.interval_s;
         let len = (run.elapsed_s - start).clamp(1e-9, run.interval_s);
-        let p99 = |h: &hdrhistogram::Histogram<u64>| if h.is_empty() { 0 } else { h.value_at_quantile(0.99) };
+        let p99 = |h: &hdrhistogram::Histogram<u64>| {
+            if h.is_empty() {
+                0
+            } else {
+                h.value_at_quantile(0.99)
+            }
+        };
         out.push(Interval {
             t_s: start,
             read_ops_per_s: reads as f64 / len,

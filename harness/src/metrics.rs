@@ -39,12 +39,17 @@ impl LatClass {
 
     /// The key used in results files (`latency_ns.<name>`).
     pub fn name(self) -> &'static str {
-        ["snapshot", "get", "contains", "scan", "count", "stage", "commit"][self as usize]
+        [
+            "snapshot", "get", "contains", "scan", "count", "stage", "commit",
+        ][self as usize]
     }
 
     /// Read operations: what "read latency" in summaries aggregates.
     pub fn is_read(self) -> bool {
-        matches!(self, LatClass::Get | LatClass::Contains | LatClass::Scan | LatClass::Count)
+        matches!(
+            self,
+            LatClass::Get | LatClass::Contains | LatClass::Scan | LatClass::Count
+        )
     }
 
     /// Counted as writes in throughput (a commit is bookkeeping, not a write op).
@@ -85,7 +90,12 @@ impl ThreadRecorder {
             op_counts: vec![0; n_kinds],
             refused: 0,
             intervals: (0..n_intervals.max(1))
-                .map(|_| IntervalRec { ops: 0, reads: 0, writes: 0, hist: histogram(2) })
+                .map(|_| IntervalRec {
+                    ops: 0,
+                    reads: 0,
+                    writes: 0,
+                    hist: histogram(2),
+                })
                 .collect(),
             current: 0,
         }
@@ -127,7 +137,11 @@ impl ThreadRecorder {
 
     /// Total ops recorded by class predicate.
     pub fn count_where(&self, pred: impl Fn(LatClass) -> bool) -> u64 {
-        LatClass::ALL.iter().filter(|c| pred(**c)).map(|c| self.hists[*c as usize].len()).sum()
+        LatClass::ALL
+            .iter()
+            .filter(|c| pred(**c))
+            .map(|c| self.hists[*c as usize].len())
+            .sum()
     }
 }
 
@@ -170,7 +184,11 @@ pub fn rss_bytes() -> u64 {
     let page = 4096u64;
     std::fs::read_to_string("/proc/self/statm")
         .ok()
-        .and_then(|s| s.split_whitespace().nth(1).and_then(|v| v.parse::<u64>().ok()))
+        .and_then(|s| {
+            s.split_whitespace()
+                .nth(1)
+                .and_then(|v| v.parse::<u64>().ok())
+        })
         .map_or(0, |pages| pages * page)
 }
 

@@ -11,9 +11,15 @@ use crate::{error::HarnessError, results::Results};
 
 /// Creates `dir` if needed and proves it writable (a probe file, removed again).
 pub fn check_writable(dir: &Path) -> Result<(), HarnessError> {
-    let err = |source| HarnessError::OutNotWritable { dir: dir.to_path_buf(), source };
+    let err = |source| HarnessError::OutNotWritable {
+        dir: dir.to_path_buf(),
+        source,
+    };
     if dir.exists() && !dir.is_dir() {
-        return Err(err(std::io::Error::new(std::io::ErrorKind::AlreadyExists, "it exists and is not a directory")));
+        return Err(err(std::io::Error::new(
+            std::io::ErrorKind::AlreadyExists,
+            "it exists and is not a directory",
+        )));
     }
     fs::create_dir_all(dir).map_err(err)?;
     let probe = dir.join(format!(".harness-probe-{}", std::process::id()));
@@ -23,7 +29,10 @@ pub fn check_writable(dir: &Path) -> Result<(), HarnessError> {
 
 /// Writes `bytes` to `path` atomically.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), HarnessError> {
-    let err = |source| HarnessError::Write { path: path.to_path_buf(), source };
+    let err = |source| HarnessError::Write {
+        path: path.to_path_buf(),
+        source,
+    };
     let tmp: PathBuf = path.with_extension(format!("tmp-{}", std::process::id()));
     let mut f = fs::File::create(&tmp).map_err(err)?;
     f.write_all(bytes).and_then(|_| f.sync_all()).map_err(err)?;
@@ -44,10 +53,12 @@ pub fn write_results(dir: &Path, results: &Results) -> Result<(), HarnessError> 
 /// Reads a results.json back through the schema.
 pub fn read_results(path: &Path) -> Result<Results, String> {
     let text = fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    serde_json::from_str(&text).map_err(|e| format!("{}: not a results file of this schema: {e}", path.display()))
+    serde_json::from_str(&text)
+        .map_err(|e| format!("{}: not a results file of this schema: {e}", path.display()))
 }
 
-const CSV_HEADER: &str = "backend,label,variant,readers,writers,repetition,oversubscribed,skipped,elapsed_s,\
+const CSV_HEADER: &str =
+    "backend,label,variant,readers,writers,repetition,oversubscribed,skipped,elapsed_s,\
 read_ops_per_s,write_ops_per_s,total_ops_per_s,commits_per_s,read_p50_ns,read_p99_ns,commit_p99_ns,\
 conflicts,refused_ops,ns_per_op";
 
@@ -57,7 +68,10 @@ pub fn points_csv(results: &Results) -> String {
     out.push('\n');
     for p in &results.points {
         let lat = |k: &str, f: fn(&crate::metrics::LatencySummary) -> u64| {
-            p.latency_ns.get(k).map(|l| f(l).to_string()).unwrap_or_default()
+            p.latency_ns
+                .get(k)
+                .map(|l| f(l).to_string())
+                .unwrap_or_default()
         };
         let cells = [
             p.backend.clone(),

@@ -19,7 +19,9 @@ impl Ticks {
         }
         let r1 = clock.raw();
         let ns = clock.delta_as_nanos(r0, r1).max(1);
-        Ticks { per_ns: (r1.wrapping_sub(r0)) as f64 / ns as f64 }
+        Ticks {
+            per_ns: (r1.wrapping_sub(r0)) as f64 / ns as f64,
+        }
     }
     pub fn of(&self, d: std::time::Duration) -> u64 {
         (d.as_nanos() as f64 * self.per_ns) as u64
@@ -34,9 +36,13 @@ impl Ticks {
 pub enum Pace {
     Closed,
     /// A schedule: unit `k` is due at `origin + k * period`.
-    Open { period: u64 },
+    Open {
+        period: u64,
+    },
     /// Closed loop, but no unit starts earlier than `period` after the previous one started.
-    Capped { period: u64 },
+    Capped {
+        period: u64,
+    },
 }
 
 /// Per-thread pacing state.
@@ -110,6 +116,10 @@ mod tests {
         for _ in 0..5 {
             p.start_unit(&clock, ms);
         }
-        assert!(t0.elapsed() >= std::time::Duration::from_millis(8), "{:?}", t0.elapsed());
+        assert!(
+            t0.elapsed() >= std::time::Duration::from_millis(8),
+            "{:?}",
+            t0.elapsed()
+        );
     }
 }

@@ -90,7 +90,12 @@ pub fn kind_index(kind: OpKind) -> usize {
 }
 
 /// Runs `plan` against `backend` and returns the per-thread records.
-pub fn run_point<B: Backend>(backend: &B, plan: &PointPlan, clock: &Clock, ticks: Ticks) -> PointRun {
+pub fn run_point<B: Backend>(
+    backend: &B,
+    plan: &PointPlan,
+    clock: &Clock,
+    ticks: Ticks,
+) -> PointRun {
     let n = plan.readers + plan.writers;
     let n_intervals = match plan.window {
         Window::Time(d) => (d.as_secs_f64() / plan.interval.as_secs_f64()).ceil() as usize,
@@ -102,20 +107,51 @@ pub fn run_point<B: Backend>(backend: &B, plan: &PointPlan, clock: &Clock, ticks
     let warm = ticks.of(plan.warmup);
     let iv = ticks.of(plan.interval).max(1);
     let ms = ticks.of(Duration::from_millis(1)).max(1);
-    let cpus = if plan.pin { pinning::plan(n) } else { Vec::new() };
+    let cpus = if plan.pin {
+        pinning::plan(n)
+    } else {
+        Vec::new()
+    };
 
     std::thread::scope(|s| {
         let handles: Vec<_> = (0..n)
             .map(|t| {
-                let (role, idx) = if t < plan.readers { (Role::Reader, t) } else { (Role::Writer, t - plan.readers) };
+                let (role, idx) = if t < plan.readers {
+                    (Role::Reader, t)
+                } else {
+                    (Role::Writer, t - plan.readers)
+                };
                 let (barrier, origin, done) = (&barrier, &origin, &done);
                 let cpu = cpus.get(t).copied();
                 std::thread::Builder::new()
-                    .name(format!("{}-{idx}", if matches!(role, Role::Reader) { "reader" } else { "writer" }))
+                    .name(format!(
+                        "{}-{idx}",
+                        if matches!(role, Role::Reader) {
+                            "reader"
+                        } else {
+                            "writer"
+                        }
+                    ))
                     .spawn_scoped(s, move || {
                         let cpu = cpu.filter(|c| pinning::pin_current(*c));
-                        let ctx = Ctx { clock, warm, iv, ms, window: plan.window, ticks };
-                        let mut out = thread_body(backend, plan, role, idx, n_intervals, &ctx, barrier, origin);
+                        let ctx = Ctx {
+                            clock,
+                            warm,
+                            iv,
+                            ms,
+                            window: plan.window,
+                            ticks,
+                        };
+                        let mut out = thread_body(
+                            backend,
+                            plan,
+                            role,
+                            idx,
+                            n_intervals,
+                            &ctx,
+                            barrier,
+                            origin,
+                        );
                         out.cpu = cpu;
                         done.fetch_add(1, Ordering::Release);
                         out
@@ -140,7 +176,10 @@ pub fn run_point<B: Backend>(backend: &B, plan: &PointPlan, clock: &Clock, ticks
             }
         }
         rss.push(rss_bytes());
-        let threads: Vec<ThreadOut> = handles.into_iter().map(|h| h.join().expect("a measuring thread panicked")).collect();
+        let threads: Vec<ThreadOut> = handles
+            .into_iter()
+            .map(|h| h.join().expect("a measuring thread panicked"))
+            .collect();
         let last = threads.iter().map(|t| t.active_ticks).max().unwrap_or(0);
         let ns_per_tick = 1.0 / ticks.of_ns(1e6).max(1) as f64 * 1e6;
         PointRun {
@@ -176,14 +215,20 @@ fn thread_body<B: Backend>(
     let mut stream = OpStream::new(&plan.spec, role, idx, plan.stream_writers);
     let mut reader = backend.reader();
     let mut writer = match role {
-        Role::Writer => Some(backend.writer(stream.partition(), plan.spec.overlapping_partitions())),
+        Role::Writer => {
+            Some(backend.writer(stream.partition(), plan.spec.overlapping_partitions()))
+        }
         Role::Reader => None,
     };
     let mut rec = ThreadRecorder::new(N_KINDS, n_intervals);
     let pace = match (role, plan.spec.pacing(role)) {
-        (_, Pacing::Open { per_second }) if per_second > 0.0 => Pace::Open { period: ctx.ticks.of_ns(1e9 / per_second) },
+        (_, Pacing::Open { per_second }) if per_second > 0.0 => Pace::Open {
+            period: ctx.ticks.of_ns(1e9 / per_second),
+        },
         (Role::Writer, _) => match plan.spec.writer_rate_limit() {
-            Some(r) if r > 0.0 => Pace::Capped { period: ctx.ticks.of_ns(1e9 / r) },
+            Some(r) if r > 0.0 => Pace::Capped {
+                period: ctx.ticks.of_ns(1e9 / r),
+            },
             _ => Pace::Closed,
         },
         _ => Pace::Closed,
@@ -199,19 +244,47 @@ fn thread_body<B: Backend>(
     let m0 = o + ctx.warm;
     // Warm-up: the same loop, nothing recorded.
     let mut pacer = Pacer::new(pace, o);
-    drive::<false, _, _>(&mut stream, &mut reader, writer.as_mut(), &mut rec, &mut pacer, ctx, role, m0, u64::MAX, u64::MAX);
+    drive::<false, _, _>(
+        &mut stream,
+        &mut reader,
+        writer.as_mut(),
+        &mut rec,
+        &mut pacer,
+        ctx,
+        role,
+        m0,
+        u64::MAX,
+        u64::MAX,
+    );
     rec.reset();
     let (end, budget) = match ctx.window {
         Window::Time(d) => (m0 + ctx.ticks.of(d), u64::MAX),
         Window::Ops(n) => (u64::MAX, n),
     };
     let mut pacer = Pacer::new(pace, m0.max(ctx.clock.raw()));
-    let last = drive::<true, _, _>(&mut stream, &mut reader, writer.as_mut(), &mut rec, &mut pacer, ctx, role, end, budget, m0 + ctx.iv);
+    let last = drive::<true, _, _>(
+        &mut stream,
+        &mut reader,
+        writer.as_mut(),
+        &mut rec,
+        &mut pacer,
+        ctx,
+        role,
+        end,
+        budget,
+        m0 + ctx.iv,
+    );
     let conflicts = reader.conflicts() + writer.as_ref().map_or(0, |w| w.conflicts());
     if let Some(w) = writer.as_mut() {
         w.rollback(); // an unfinished batch is not published
     }
-    ThreadOut { role, rec, conflicts, active_ticks: last.saturating_sub(m0), cpu: None }
+    ThreadOut {
+        role,
+        rec,
+        conflicts,
+        active_ticks: last.saturating_sub(m0),
+        cpu: None,
+    }
 }
 
 /// The hot loop: next op → (pace) → time → execute → record. Returns the tick of the last op's end.
@@ -238,7 +311,11 @@ fn drive<const RECORD: bool, R: ReadHandle, W: WriteHandle>(
         let op = stream.next_op();
         let kind = op.kind();
         // Open loop: a unit's first op counts from its intended start (CO-corrected).
-        let t0 = if unit_start { pacer.start_unit(clock, ctx.ms) } else { clock.raw() };
+        let t0 = if unit_start {
+            pacer.start_unit(clock, ctx.ms)
+        } else {
+            clock.raw()
+        };
         let outcome = execute(&op, reader, writer.as_deref_mut());
         now = clock.raw();
         unit_start = !per_batch || kind == OpKind::Commit;
@@ -248,7 +325,11 @@ fn drive<const RECORD: bool, R: ReadHandle, W: WriteHandle>(
                 boundary += ctx.iv;
             }
             match outcome {
-                Ok(()) => rec.record(class_of(kind), kind_index(kind), clock.delta_as_nanos(t0, now)),
+                Ok(()) => rec.record(
+                    class_of(kind),
+                    kind_index(kind),
+                    clock.delta_as_nanos(t0, now),
+                ),
                 Err(Refused) => rec.refused += 1,
             }
         }
@@ -259,19 +340,35 @@ fn drive<const RECORD: bool, R: ReadHandle, W: WriteHandle>(
 
 /// Executes one op on the thread's handles. Write ops on a thread without a writer are refused.
 #[inline(always)]
-fn execute<R: ReadHandle, W: WriteHandle>(op: &Op<'_>, r: &mut R, w: Option<&mut W>) -> Result<(), Refused> {
+fn execute<R: ReadHandle, W: WriteHandle>(
+    op: &Op<'_>,
+    r: &mut R,
+    w: Option<&mut W>,
+) -> Result<(), Refused> {
     match (op, w) {
         (Op::Snapshot, _) => r.snapshot(),
-        (Op::Get { key } | Op::GetMiss { key }, Some(w)) => w.get(key).map(|v| drop(black_box(v))),
-        (Op::Get { key } | Op::GetMiss { key }, None) => r.get(key).map(|v| drop(black_box(v))),
-        (Op::Contains { key }, _) => r.contains(key).map(|v| drop(black_box(v))),
-        (Op::Scan { prefix, limit }, _) => r.scan(prefix, *limit).map(|v| drop(black_box(v))),
-        (Op::Count { prefix }, _) => r.count(prefix).map(|v| drop(black_box(v))),
+        (Op::Get { key } | Op::GetMiss { key }, Some(w)) => w.get(key).map(|v| {
+            black_box(v);
+        }),
+        (Op::Get { key } | Op::GetMiss { key }, None) => r.get(key).map(|v| {
+            black_box(v);
+        }),
+        (Op::Contains { key }, _) => r.contains(key).map(|v| {
+            black_box(v);
+        }),
+        (Op::Scan { prefix, limit }, _) => r.scan(prefix, *limit).map(|v| {
+            black_box(v);
+        }),
+        (Op::Count { prefix }, _) => r.count(prefix).map(|v| {
+            black_box(v);
+        }),
         (Op::Put { key, value }, Some(w)) => w.put(key, *value),
         (Op::Delete { key }, Some(w)) => w.delete(key),
         (Op::DeletePrefix { prefix }, Some(w)) => w.delete_prefix(prefix),
         (Op::Commit, Some(w)) => w.commit(),
-        (Op::Put { .. } | Op::Delete { .. } | Op::DeletePrefix { .. } | Op::Commit, None) => Err(Refused),
+        (Op::Put { .. } | Op::Delete { .. } | Op::DeletePrefix { .. } | Op::Commit, None) => {
+            Err(Refused)
+        }
     }
 }
 

@@ -76,16 +76,25 @@ fn install_ctrlc() {
 pub fn run(opts: &RunOptions) -> Result<Results, HarnessError> {
     for b in &opts.backends {
         if backends::info(b).is_none() {
-            return Err(HarnessError::UnknownBackend { name: b.clone(), valid: backends::names() });
+            return Err(HarnessError::UnknownBackend {
+                name: b.clone(),
+                valid: backends::names(),
+            });
         }
     }
-    if opts.threads.as_ref().is_some_and(|t| t.is_empty() || t.contains(&0)) {
+    if opts
+        .threads
+        .as_ref()
+        .is_some_and(|t| t.is_empty() || t.contains(&0))
+    {
         return Err(HarnessError::ZeroThreads { flag: "--threads" });
     }
     let spec = workload::resolve(opts)?;
     let points = spec.points();
     if points.iter().any(|p| p.readers + p.writers == 0) {
-        return Err(HarnessError::ZeroThreads { flag: "the workload's [threads]/[sweep]" });
+        return Err(HarnessError::ZeroThreads {
+            flag: "the workload's [threads]/[sweep]",
+        });
     }
     output::check_writable(&opts.out)?;
     install_ctrlc();
@@ -104,7 +113,13 @@ pub fn run(opts: &RunOptions) -> Result<Results, HarnessError> {
             break;
         }
         let point = &points[cell.point];
-        bar.set_message(format!("rep {} {} {} {}", cell.rep + 1, point.label, cell.backend, cell.variant));
+        bar.set_message(format!(
+            "rep {} {} {} {}",
+            cell.rep + 1,
+            point.label,
+            cell.backend,
+            cell.variant
+        ));
         results.push(run_cell(&spec, point, cell, opts, &clock, ticks, env.cores));
         bar.inc(1);
     }
@@ -125,12 +140,20 @@ pub fn run(opts: &RunOptions) -> Result<Results, HarnessError> {
             repetitions: spec.repetitions(),
             warmup_s: spec.warmup().as_secs_f64(),
             duration_s: window.map(|d| d.as_secs_f64()),
-            op_budget: if window.is_some() { None } else { spec.op_budget() },
+            op_budget: if window.is_some() {
+                None
+            } else {
+                spec.op_budget()
+            },
             seed: spec.seed(),
             quick: opts.quick,
             pinned: opts.pin,
-            order: if opts.shuffle { "seeded shuffle within each repetition" } else { "for rep { for point { for backend } }" }
-                .into(),
+            order: if opts.shuffle {
+                "seeded shuffle within each repetition"
+            } else {
+                "for rep { for point { for backend } }"
+            }
+            .into(),
             timeline_interval_s: interval(&spec, opts).as_secs_f64(),
         },
         points: results,
@@ -147,14 +170,26 @@ fn plan_cells(spec: &Spec, points: &[Point], opts: &RunOptions) -> Vec<Cell> {
         let mut this_rep = Vec::new();
         for (i, p) in points.iter().enumerate() {
             for b in &opts.backends {
-                this_rep.push(Cell { rep, point: i, backend: b.clone(), variant: "" });
+                this_rep.push(Cell {
+                    rep,
+                    point: i,
+                    backend: b.clone(),
+                    variant: "",
+                });
                 if opts.companion && b == "hybrid" && p.writers > 0 && p.readers > 0 {
-                    this_rep.push(Cell { rep, point: i, backend: b.clone(), variant: READERS_ONLY });
+                    this_rep.push(Cell {
+                        rep,
+                        point: i,
+                        backend: b.clone(),
+                        variant: READERS_ONLY,
+                    });
                 }
             }
         }
         if opts.shuffle {
-            this_rep.shuffle(&mut rand::rngs::SmallRng::seed_from_u64(spec.seed() ^ rep as u64));
+            this_rep.shuffle(&mut rand::rngs::SmallRng::seed_from_u64(
+                spec.seed() ^ rep as u64,
+            ));
         }
         cells.extend(this_rep);
     }
@@ -177,7 +212,9 @@ fn progress_bar(len: u64, enabled: bool) -> ProgressBar {
 /// The timeline interval: `--interval`, else a twentieth of the window within [50 ms, 1 s].
 fn interval(spec: &Spec, opts: &RunOptions) -> Duration {
     opts.interval.unwrap_or_else(|| {
-        spec.duration().map_or(Duration::from_millis(100), |d| (d / 20).clamp(Duration::from_millis(50), Duration::from_secs(1)))
+        spec.duration().map_or(Duration::from_millis(100), |d| {
+            (d / 20).clamp(Duration::from_millis(50), Duration::from_secs(1))
+        })
     })
 }
 
@@ -191,14 +228,28 @@ fn needs(spec: &Spec, point: &Point) -> Caps {
         kinds.extend(sample_kinds(spec, Role::Writer, point.writers, 4096));
     }
     Caps {
-        prefix_scans: kinds.iter().any(|k| matches!(k, OpKind::Scan | OpKind::Count)),
+        prefix_scans: kinds
+            .iter()
+            .any(|k| matches!(k, OpKind::Scan | OpKind::Count)),
         ordered: kinds.contains(&OpKind::Scan),
         ..Caps::NONE
     }
 }
 
-fn run_cell(spec: &Spec, point: &Point, cell: &Cell, opts: &RunOptions, clock: &quanta::Clock, ticks: Ticks, cores: usize) -> PointResult {
-    let writers = if cell.variant == READERS_ONLY { 0 } else { point.writers };
+fn run_cell(
+    spec: &Spec,
+    point: &Point,
+    cell: &Cell,
+    opts: &RunOptions,
+    clock: &quanta::Clock,
+    ticks: Ticks,
+    cores: usize,
+) -> PointResult {
+    let writers = if cell.variant == READERS_ONLY {
+        0
+    } else {
+        point.writers
+    };
     let info = backends::info(&cell.backend).expect("validated");
     let id = CellId {
         backend: cell.backend.clone(),
@@ -211,7 +262,11 @@ fn run_cell(spec: &Spec, point: &Point, cell: &Cell, opts: &RunOptions, clock: &
     };
     let missing = info.caps.missing(&needs(&point.spec, point));
     if !missing.is_empty() {
-        return skipped(id, info.caps, format!("{} has no {}", info.name, missing.join(", no ")));
+        return skipped(
+            id,
+            info.caps,
+            format!("{} has no {}", info.name, missing.join(", no ")),
+        );
     }
     let window = match (point.spec.duration(), point.spec.op_budget()) {
         (Some(d), _) => Window::Time(d),
@@ -232,8 +287,18 @@ fn run_cell(spec: &Spec, point: &Point, cell: &Cell, opts: &RunOptions, clock: &
         Pacing::Open { per_second } => Some(per_second),
         Pacing::Closed => None,
     };
-    backends::visit(&cell.backend, Cell1 { plan: &plan, clock, ticks, id, rate, stream_writers: point.writers })
-        .expect("validated backend name")
+    backends::visit(
+        &cell.backend,
+        Cell1 {
+            plan: &plan,
+            clock,
+            ticks,
+            id,
+            rate,
+            stream_writers: point.writers,
+        },
+    )
+    .expect("validated backend name")
 }
 
 /// Opens the named backend with the point's prefill and runs the point on it.
@@ -282,5 +347,7 @@ fn skipped(id: CellId, caps: Caps, why: String) -> PointResult {
 }
 
 fn unix_now() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
 }

@@ -32,22 +32,47 @@ pub fn render(r: &Results) -> String {
     let _ = writeln!(
         out,
         "workload `{}`, {} repetition(s), {} cores ({}), clock: {}{}",
-        r.workload.get("name").and_then(|v| v.as_str()).unwrap_or("?"),
+        r.workload
+            .get("name")
+            .and_then(|v| v.as_str())
+            .unwrap_or("?"),
         r.run.repetitions,
         r.env.cores,
         r.env.cpu,
         r.env.clock.source,
-        if r.run.interrupted { "  [INTERRUPTED: finished points only]" } else { "" }
+        if r.run.interrupted {
+            "  [INTERRUPTED: finished points only]"
+        } else {
+            ""
+        }
     );
     let _ = writeln!(
         out,
         "{:<16} {:<14} {:>3} {:>3} {:>26} {:>7} {:>5} {:>9} {:>9} {:>10} {:>9}",
-        "backend", "point", "R", "W", "ops/s median [min–max]", "speedup", "eff", "read p50", "read p99", "commit p99", "conflicts"
+        "backend",
+        "point",
+        "R",
+        "W",
+        "ops/s median [min–max]",
+        "speedup",
+        "eff",
+        "read p50",
+        "read p99",
+        "commit p99",
+        "conflicts"
     );
     for row in &r.summary {
-        let point = if row.variant.is_empty() { row.label.clone() } else { format!("{} ({})", row.label, row.variant) };
+        let point = if row.variant.is_empty() {
+            row.label.clone()
+        } else {
+            format!("{} ({})", row.label, row.variant)
+        };
         if let Some(why) = &row.skipped {
-            let _ = writeln!(out, "{:<16} {:<14} {:>3} {:>3}  skipped: {why}", row.backend, point, row.readers, row.writers);
+            let _ = writeln!(
+                out,
+                "{:<16} {:<14} {:>3} {:>3}  skipped: {why}",
+                row.backend, point, row.readers, row.writers
+            );
             continue;
         }
         let _ = writeln!(
@@ -59,16 +84,24 @@ pub fn render(r: &Results) -> String {
             row.writers,
             spread_si(&row.total_ops_per_s),
             row.speedup.map_or("-".into(), |s| format!("{s:.2}x")),
-            row.efficiency.map_or("-".into(), |e| format!("{:.0}%", e * 100.0)),
+            row.efficiency
+                .map_or("-".into(), |e| format!("{:.0}%", e * 100.0)),
             ns(row.read_p50_ns.median),
             ns(row.read_p99_ns.median),
             ns(row.commit_p99_ns.median),
             row.conflicts,
-            if row.oversubscribed { "  (oversubscribed)" } else { "" }
+            if row.oversubscribed {
+                "  (oversubscribed)"
+            } else {
+                ""
+            }
         );
     }
     if !r.writer_impact.is_empty() {
-        let _ = writeln!(out, "\nread p99 with writers committing vs the same readers alone:");
+        let _ = writeln!(
+            out,
+            "\nread p99 with writers committing vs the same readers alone:"
+        );
         for w in &r.writer_impact {
             let _ = writeln!(
                 out,
@@ -85,12 +118,19 @@ pub fn render(r: &Results) -> String {
     }
     let ratios = hybrid_ratios(r);
     if !ratios.is_empty() {
-        let _ = writeln!(out, "\nhybrid throughput / peer throughput (medians, same run):");
+        let _ = writeln!(
+            out,
+            "\nhybrid throughput / peer throughput (medians, same run):"
+        );
         for (label, peer, ratio) in ratios {
             let _ = writeln!(out, "  {label:<14} vs {peer:<16} {ratio:.2}x");
         }
     }
-    for row in r.summary.iter().filter(|s| s.backend == "null" && s.skipped.is_none()) {
+    for row in r
+        .summary
+        .iter()
+        .filter(|s| s.backend == "null" && s.skipped.is_none())
+    {
         if let Some(v) = row.ns_per_op {
             let _ = writeln!(
                 out,
@@ -105,12 +145,24 @@ pub fn render(r: &Results) -> String {
 /// (point label, peer, hybrid median / peer median) for every point both ran.
 pub fn hybrid_ratios(r: &Results) -> Vec<(String, String, f64)> {
     let mut out = Vec::new();
-    for h in r.summary.iter().filter(|s| s.backend == "hybrid" && s.variant.is_empty() && s.skipped.is_none()) {
+    for h in r
+        .summary
+        .iter()
+        .filter(|s| s.backend == "hybrid" && s.variant.is_empty() && s.skipped.is_none())
+    {
         for p in r.summary.iter().filter(|s| {
-            s.backend != "hybrid" && s.backend != "null" && s.label == h.label && s.variant.is_empty() && s.skipped.is_none()
+            s.backend != "hybrid"
+                && s.backend != "null"
+                && s.label == h.label
+                && s.variant.is_empty()
+                && s.skipped.is_none()
         }) {
             if p.total_ops_per_s.median > 0.0 {
-                out.push((h.label.clone(), p.backend.clone(), h.total_ops_per_s.median / p.total_ops_per_s.median));
+                out.push((
+                    h.label.clone(),
+                    p.backend.clone(),
+                    h.total_ops_per_s.median / p.total_ops_per_s.median,
+                ));
             }
         }
     }

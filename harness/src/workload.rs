@@ -49,22 +49,31 @@ pub fn resolve(opts: &RunOptions) -> Result<Spec, HarnessError> {
     if let Some(s) = opts.seed {
         spec.run.seed = s;
     }
-    spec.validate().map_err(|e| err(format!("after command-line overrides: {e}")))?;
+    spec.validate()
+        .map_err(|e| err(format!("after command-line overrides: {e}")))?;
     Ok(spec)
 }
 
 /// Parses "250ms", "5s", "1.5s", "2m", "1000us" (a bare number is seconds).
 pub fn parse_duration(text: &str) -> Result<Duration, String> {
     let t = text.trim();
-    let split = t.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(t.len());
+    let split = t
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(t.len());
     let (num, unit) = t.split_at(split);
-    let n: f64 = num.parse().map_err(|_| format!("`{text}` is not a duration like 500ms, 5s or 2m"))?;
+    let n: f64 = num
+        .parse()
+        .map_err(|_| format!("`{text}` is not a duration like 500ms, 5s or 2m"))?;
     let secs = match unit.trim() {
         "" | "s" => n,
         "ms" => n / 1e3,
         "us" | "µs" => n / 1e6,
         "m" | "min" => n * 60.0,
-        other => return Err(format!("unknown unit `{other}` in `{text}`; use us, ms, s or m")),
+        other => {
+            return Err(format!(
+                "unknown unit `{other}` in `{text}`; use us, ms, s or m"
+            ))
+        }
     };
     if !(secs.is_finite() && secs >= 0.0) {
         return Err(format!("`{text}` is not a non-negative duration"));
@@ -82,7 +91,9 @@ mod tests {
         assert_eq!(parse_duration("5s"), Ok(Duration::from_secs(5)));
         assert_eq!(parse_duration("2"), Ok(Duration::from_secs(2)));
         assert_eq!(parse_duration("1m"), Ok(Duration::from_secs(60)));
-        assert!(parse_duration("5 parsecs").unwrap_err().contains("unknown unit"));
+        assert!(parse_duration("5 parsecs")
+            .unwrap_err()
+            .contains("unknown unit"));
         assert!(parse_duration("fast").is_err());
     }
 }

@@ -18,14 +18,21 @@ pub struct Handle<'a> {
 impl Backend for DashMapBackend {
     const INFO: BackendInfo = BackendInfo {
         name: "dashmap",
-        caps: Caps { snapshots: false, prefix_scans: false, atomic_batches: false, ordered: false },
+        caps: Caps {
+            snapshots: false,
+            prefix_scans: false,
+            atomic_batches: false,
+            ordered: false,
+        },
         summary: "sharded hash map: no snapshots, no ordered scans, writes visible one by one",
     };
     type Reader<'a> = Handle<'a>;
     type Writer<'a> = Handle<'a>;
 
     fn open(prefill: &mut dyn Iterator<Item = (Vec<u8>, u64)>) -> Self {
-        DashMapBackend { map: prefill.collect() }
+        DashMapBackend {
+            map: prefill.collect(),
+        }
     }
     fn reader(&self) -> Handle<'_> {
         Handle { map: &self.map }

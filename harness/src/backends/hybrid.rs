@@ -6,9 +6,11 @@
 //! the writer's ops are refused until a lease succeeds. With `release_after_commit` (workloads whose
 //! partitions overlap) the lease is given back after each commit so writers take turns.
 
-use hybrid_kb::{KnowledgeBase, Snapshot, Writer as KbWriter};
+use hybrid_kb::{KnowledgeBase, Reclaim, Snapshot, Writer as KbWriter};
 
-use super::{Backend, BackendInfo, Caps, ReadHandle, Refused, WriteHandle};
+use super::{
+    rwlock_pathmap::build_map, Backend, BackendInfo, Caps, ReadHandle, Refused, WriteHandle,
+};
 
 pub struct Hybrid {
     kb: KnowledgeBase<u64>,
@@ -44,16 +46,25 @@ impl Backend for Hybrid {
     type Writer<'a> = Writer<'a>;
 
     fn open(prefill: &mut dyn Iterator<Item = (Vec<u8>, u64)>) -> Self {
-        let kb = KnowledgeBase::new();
-        // One bulk load of everything under the empty prefix, before any writer exists.
-        kb.load(b"", prefill).expect("no writer holds a lease during prefill");
-        Hybrid { kb }
+        // Version 1 is the prefilled map itself (O(1): its nodes are shared, not copied).
+        Hybrid {
+            kb: KnowledgeBase::from_map(build_map(prefill), Reclaim::default()),
+        }
     }
     fn reader(&self) -> Reader<'_> {
-        Reader { kb: &self.kb, snap: self.kb.snapshot() }
+        Reader {
+            kb: &self.kb,
+            snap: self.kb.snapshot(),
+        }
     }
     fn writer(&self, partition: &[u8], release_after_commit: bool) -> Writer<'_> {
-        let mut w = Writer { kb: &self.kb, partition: partition.to_vec(), w: None, release_after_commit, conflicts: 0 };
+        let mut w = Writer {
+            kb: &self.kb,
+            partition: partition.to_vec(),
+            w: None,
+            release_after_commit,
+            conflicts: 0,
+        };
         if !release_after_commit {
             let _ = w.lease();
         }
@@ -89,7 +100,11 @@ impl ReadHandle for Reader<'_> {
         Ok(self.snap.contains(key))
     }
     fn scan(&mut self, prefix: &[u8], limit: usize) -> Result<u64, Refused> {
-        Ok(self.snap.scan(prefix).take(limit).fold(0u64, |acc, (k, v)| acc.wrapping_add(*v ^ k.len() as u64)))
+        Ok(self
+            .snap
+            .scan(prefix)
+            .take(limit)
+            .fold(0u64, |acc, (_k, v)| acc.wrapping_add(*v)))
     }
     fn count(&mut self, prefix: &[u8]) -> Result<usize, Refused> {
         Ok(self.snap.count(prefix))
@@ -104,7 +119,10 @@ impl WriteHandle for Writer<'_> {
         self.lease()?.delete(key).map(drop).map_err(|_| Refused)
     }
     fn delete_prefix(&mut self, prefix: &[u8]) -> Result<(), Refused> {
-        self.lease()?.remove_prefix(prefix).map_err(|_| Refused)
+        self.lease()?
+            .remove_prefix(prefix)
+            .map(drop)
+            .map_err(|_| Refused)
     }
     fn get(&mut self, key: &[u8]) -> Result<Option<u64>, Refused> {
         match &self.w {

@@ -32,7 +32,8 @@ pub struct Writer<'a> {
 
 fn under<'m>(m: &'m Map, prefix: &[u8]) -> impl Iterator<Item = (&'m Vec<u8>, &'m u64)> + 'm {
     let p = prefix.to_vec();
-    m.range::<_, [u8]>((Bound::Included(prefix), Bound::Unbounded)).take_while(move |(k, _)| k.starts_with(&p))
+    m.range::<_, [u8]>((Bound::Included(prefix), Bound::Unbounded))
+        .take_while(move |(k, _)| k.starts_with(&p))
 }
 
 impl Backend for ImblArcSwap {
@@ -45,13 +46,22 @@ impl Backend for ImblArcSwap {
     type Writer<'a> = Writer<'a>;
 
     fn open(prefill: &mut dyn Iterator<Item = (Vec<u8>, u64)>) -> Self {
-        ImblArcSwap { root: ArcSwap::from_pointee(prefill.collect()), commit_lock: Mutex::new(()) }
+        ImblArcSwap {
+            root: ArcSwap::from_pointee(prefill.collect()),
+            commit_lock: Mutex::new(()),
+        }
     }
     fn reader(&self) -> Reader<'_> {
-        Reader { root: &self.root, snap: self.root.load_full() }
+        Reader {
+            root: &self.root,
+            snap: self.root.load_full(),
+        }
     }
     fn writer(&self, _partition: &[u8], _release: bool) -> Writer<'_> {
-        Writer { backend: self, batch: Vec::new() }
+        Writer {
+            backend: self,
+            batch: Vec::new(),
+        }
     }
 }
 
@@ -67,7 +77,9 @@ impl ReadHandle for Reader<'_> {
         Ok(self.snap.contains_key(key))
     }
     fn scan(&mut self, prefix: &[u8], limit: usize) -> Result<u64, Refused> {
-        Ok(under(&self.snap, prefix).take(limit).fold(0u64, |acc, (k, v)| acc.wrapping_add(*v ^ k.len() as u64)))
+        Ok(under(&self.snap, prefix)
+            .take(limit)
+            .fold(0u64, |acc, (_k, v)| acc.wrapping_add(*v)))
     }
     fn count(&mut self, prefix: &[u8]) -> Result<usize, Refused> {
         Ok(under(&self.snap, prefix).count())

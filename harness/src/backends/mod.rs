@@ -56,7 +56,12 @@ impl Caps {
     }
 
     /// No requirement at all.
-    pub const NONE: Caps = Caps { snapshots: false, prefix_scans: false, atomic_batches: false, ordered: false };
+    pub const NONE: Caps = Caps {
+        snapshots: false,
+        prefix_scans: false,
+        atomic_batches: false,
+        ordered: false,
+    };
 }
 
 /// Static description of a backend: its registry name, capabilities and a one-line summary.
@@ -97,7 +102,7 @@ pub trait ReadHandle: Send {
     fn snapshot(&mut self) -> Result<(), Refused>;
     fn get(&mut self, key: &[u8]) -> Result<Option<u64>, Refused>;
     fn contains(&mut self, key: &[u8]) -> Result<bool, Refused>;
-    /// Visits up to `limit` entries under `prefix`; returns a checksum of what it saw.
+    /// Visits up to `limit` entries under `prefix`; returns the (wrapping) sum of the values seen.
     fn scan(&mut self, prefix: &[u8], limit: usize) -> Result<u64, Refused>;
     fn count(&mut self, prefix: &[u8]) -> Result<usize, Refused>;
     /// Refusals this handle has seen (conflicting zippers).

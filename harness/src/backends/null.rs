@@ -12,8 +12,14 @@ impl Backend for Null {
     const INFO: BackendInfo = BackendInfo {
         name: "null",
         // Claims everything so it runs every workload: it is the floor, not a store.
-        caps: Caps { snapshots: true, prefix_scans: true, atomic_batches: true, ordered: true },
-        summary: "does nothing; measures the harness floor (ns/op of generation, timing, recording)",
+        caps: Caps {
+            snapshots: true,
+            prefix_scans: true,
+            atomic_batches: true,
+            ordered: true,
+        },
+        summary:
+            "does nothing; measures the harness floor (ns/op of generation, timing, recording)",
     };
     type Reader<'a> = NullHandle;
     type Writer<'a> = NullHandle;

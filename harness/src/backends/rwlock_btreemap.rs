@@ -19,9 +19,13 @@ pub struct Writer<'a> {
     batch: Vec<Staged>,
 }
 
-fn under<'m>(m: &'m BTreeMap<Vec<u8>, u64>, prefix: &[u8]) -> impl Iterator<Item = (&'m Vec<u8>, &'m u64)> + 'm {
+fn under<'m>(
+    m: &'m BTreeMap<Vec<u8>, u64>,
+    prefix: &[u8],
+) -> impl Iterator<Item = (&'m Vec<u8>, &'m u64)> + 'm {
     let p = prefix.to_vec();
-    m.range::<[u8], _>((Bound::Included(prefix), Bound::Unbounded)).take_while(move |(k, _)| k.starts_with(&p))
+    m.range::<[u8], _>((Bound::Included(prefix), Bound::Unbounded))
+        .take_while(move |(k, _)| k.starts_with(&p))
 }
 
 impl Backend for RwLockBTreeMap {
@@ -34,13 +38,18 @@ impl Backend for RwLockBTreeMap {
     type Writer<'a> = Writer<'a>;
 
     fn open(prefill: &mut dyn Iterator<Item = (Vec<u8>, u64)>) -> Self {
-        RwLockBTreeMap { map: RwLock::new(prefill.collect()) }
+        RwLockBTreeMap {
+            map: RwLock::new(prefill.collect()),
+        }
     }
     fn reader(&self) -> Reader<'_> {
         Reader { map: &self.map }
     }
     fn writer(&self, _partition: &[u8], _release: bool) -> Writer<'_> {
-        Writer { map: &self.map, batch: Vec::new() }
+        Writer {
+            map: &self.map,
+            batch: Vec::new(),
+        }
     }
 }
 
@@ -56,7 +65,9 @@ impl ReadHandle for Reader<'_> {
     }
     fn scan(&mut self, prefix: &[u8], limit: usize) -> Result<u64, Refused> {
         let m = self.map.read().unwrap();
-        Ok(under(&m, prefix).take(limit).fold(0u64, |acc, (k, v)| acc.wrapping_add(*v ^ k.len() as u64)))
+        Ok(under(&m, prefix)
+            .take(limit)
+            .fold(0u64, |acc, (_k, v)| acc.wrapping_add(*v)))
     }
     fn count(&mut self, prefix: &[u8]) -> Result<usize, Refused> {
         Ok(under(&self.map.read().unwrap(), prefix).count())

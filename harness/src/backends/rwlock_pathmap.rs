@@ -46,8 +46,12 @@ pub fn touch(map: &mut PathMap<u64>) {
 
 /// Walks up to `limit` values from the zipper's focus in byte order, stopping when the zipper's
 /// path no longer starts with `within` (pass the prefix for a zipper rooted above it, `b""` for
-/// one rooted at it). Returns a checksum (value xor path length) so the walk is not optimised away.
-pub fn scan_zipper<Z: ZipperIteration + ZipperValues<u64>>(z: &mut Z, within: &[u8], limit: usize) -> u64 {
+/// one rooted at it). Returns the sum of the values seen (so the walk is not optimised away).
+pub fn scan_zipper<Z: ZipperIteration + ZipperValues<u64>>(
+    z: &mut Z,
+    within: &[u8],
+    limit: usize,
+) -> u64 {
     let mut acc = 0u64;
     let mut n = 0;
     if let Some(v) = z.val() {
@@ -58,7 +62,7 @@ pub fn scan_zipper<Z: ZipperIteration + ZipperValues<u64>>(z: &mut Z, within: &[
         if !z.path().starts_with(within) {
             break; // left the prefix's subtrie
         }
-        acc = acc.wrapping_add(*z.val().unwrap() ^ z.path().len() as u64);
+        acc = acc.wrapping_add(*z.val().unwrap());
         n += 1;
     }
     acc
@@ -92,13 +96,18 @@ impl Backend for RwLockPathMap {
     type Writer<'a> = Writer<'a>;
 
     fn open(prefill: &mut dyn Iterator<Item = (Vec<u8>, u64)>) -> Self {
-        RwLockPathMap { map: RwLock::new(build_map(prefill)) }
+        RwLockPathMap {
+            map: RwLock::new(build_map(prefill)),
+        }
     }
     fn reader(&self) -> Reader<'_> {
         Reader { map: &self.map }
     }
     fn writer(&self, _partition: &[u8], _release: bool) -> Writer<'_> {
-        Writer { map: &self.map, batch: Vec::new() }
+        Writer {
+            map: &self.map,
+            batch: Vec::new(),
+        }
     }
 }
 
@@ -117,7 +126,12 @@ impl ReadHandle for Reader<'_> {
         Ok(scan_zipper(&mut m.read_zipper_at_path(prefix), b"", limit))
     }
     fn count(&mut self, prefix: &[u8]) -> Result<usize, Refused> {
-        Ok(self.map.read().unwrap().read_zipper_at_path(prefix).val_count())
+        Ok(self
+            .map
+            .read()
+            .unwrap()
+            .read_zipper_at_path(prefix)
+            .val_count())
     }
 }
 

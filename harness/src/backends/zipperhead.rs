@@ -18,7 +18,10 @@
 //! behind a `Mutex`; zipper creation is serialized by the tracker's global lock anyway).
 
 use pathmap::{
-    zipper::{ReadZipperTracked, Zipper, ZipperCreation, ZipperHeadOwned, ZipperMoving, ZipperValues, ZipperWriting},
+    zipper::{
+        ReadZipperTracked, Zipper, ZipperCreation, ZipperHeadOwned, ZipperMoving, ZipperValues,
+        ZipperWriting,
+    },
     PathMap,
 };
 
@@ -63,13 +66,24 @@ impl Backend for ZipperHeadBackend {
     type Writer<'a> = Writer<'a>;
 
     fn open(prefill: &mut dyn Iterator<Item = (Vec<u8>, u64)>) -> Self {
-        ZipperHeadBackend { head: build_map(prefill).into_zipper_head(b"") }
+        ZipperHeadBackend {
+            head: build_map(prefill).into_zipper_head(b""),
+        }
     }
     fn reader(&self) -> Reader<'_> {
-        Reader { head: &self.head, rz: None, conflicts: 0 }
+        Reader {
+            head: &self.head,
+            rz: None,
+            conflicts: 0,
+        }
     }
     fn writer(&self, partition: &[u8], _release: bool) -> Writer<'_> {
-        Writer { head: &self.head, partition: partition.to_vec(), batch: Vec::new(), conflicts: 0 }
+        Writer {
+            head: &self.head,
+            partition: partition.to_vec(),
+            batch: Vec::new(),
+            conflicts: 0,
+        }
     }
 }
 
