@@ -103,7 +103,8 @@ pub fn point_result(
         refused_ops: run.threads.iter().map(|t| t.rec.refused).sum(),
         discarded_writes: discarded,
         op_generation_ns: None,
-        ns_per_op: (all > 0).then(|| elapsed * threads.min(id.cores.max(1)) as f64 * 1e9 / all as f64),
+        ns_per_op: (all > 0)
+            .then(|| elapsed * threads.min(id.cores.max(1)) as f64 * 1e9 / all as f64),
         capabilities: caps,
         pinning: run.threads.iter().filter_map(|t| t.cpu).collect(),
         open_loop_rate,

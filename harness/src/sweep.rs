@@ -74,6 +74,13 @@ fn install_ctrlc() {
 
 /// Validates `opts` and runs the sweep; writes results into `opts.out` and returns them.
 pub fn run(opts: &RunOptions) -> Result<Results, HarnessError> {
+    if opts.backends.is_empty() {
+        return Err(HarnessError::BadArgument {
+            flag: "--backends",
+            value: String::new(),
+            expected: "one or more backend names, comma-separated (see `harness list`)",
+        });
+    }
     for b in &opts.backends {
         if backends::info(b).is_none() {
             return Err(HarnessError::UnknownBackend {
