@@ -269,8 +269,8 @@ impl<'p> ReaderCheck<'p> {
     /// Ends a snapshot; `started_after[p]` = last batch of `p` whose commit had started when the
     /// reads ended.
     pub fn end(&mut self, started_after: &[u64]) {
-        for p in 0..self.cut.len() {
-            let (c, started) = (self.cut[p], started_after[p]);
+        for (p, &started) in started_after.iter().enumerate().take(self.cut.len()) {
+            let c = self.cut[p];
             if c > started {
                 self.report(Class::FutureRead, p, None, || {
                     format!("snapshot has batch {c} of partition {p}, only {started} had started")
