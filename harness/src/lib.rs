@@ -21,6 +21,7 @@ pub mod backends;
 pub mod cli;
 pub mod env;
 pub mod error;
+pub mod isolation;
 pub mod merge;
 pub mod metrics;
 pub mod output;

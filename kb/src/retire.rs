@@ -91,7 +91,14 @@ mod tests {
         retired.retire(Arc::clone(&held));
         retired.retire(Arc::new(2));
         assert_eq!(retired.collect(), 1);
-        assert_eq!((retired.pending(), retired.retired_count(), retired.freed_count()), (1, 2, 1));
+        assert_eq!(
+            (
+                retired.pending(),
+                retired.retired_count(),
+                retired.freed_count()
+            ),
+            (1, 2, 1)
+        );
         drop(held);
         assert_eq!(retired.collect(), 1);
         assert_eq!((retired.pending(), retired.freed_count()), (0, 2));

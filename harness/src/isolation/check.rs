@@ -1,0 +1,492 @@
+//! One reader's inline checks (isolation-checking.md, checks 1–3).
+//!
+//! Per snapshot: [`ReaderCheck::begin`] with the `acked` watermarks loaded *before* the snapshot
+//! was taken; [`marker`](ReaderCheck::marker) for each partition read; any number of
+//! [`get`](ReaderCheck::get) / [`scan`](ReaderCheck::scan); [`end`](ReaderCheck::end) with the
+//! `started` watermarks loaded *after* the last read.
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::plan::{Plan, ABORTED, INTERMEDIATE};
+
+/// Anomaly classes, counted separately.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Class {
+    /// A value from a batch outside the snapshot's cut (part of a batch seen, part not).
+    Fractured,
+    /// A value a batch overwrote before committing (G1b).
+    Intermediate,
+    /// A value from a rolled-back batch (G1a).
+    Aborted,
+    /// A value no writer wrote (or a marker whose hash chain does not match).
+    Garbage,
+    /// A snapshot taken after a commit was acknowledged does not contain it.
+    StaleAfterAck,
+    /// A snapshot contains a batch whose commit had not started when the reads ended.
+    FutureRead,
+    /// The same key read twice in one snapshot gave different answers.
+    NonRepeatable,
+    /// A reader's later snapshot has an earlier cut of some partition.
+    CutBackwards,
+    /// Two snapshots' cut vectors are incomparable (read skew / fork).
+    ForkedCuts,
+    /// An acknowledged batch is missing from the final state.
+    LostUpdate,
+    /// A prefix scan's key set differs from the set live at the snapshot's cut.
+    Predicate,
+}
+
+impl Class {
+    /// Every class, in report order.
+    pub const ALL: [Class; 11] = [
+        Class::Fractured,
+        Class::Intermediate,
+        Class::Aborted,
+        Class::Garbage,
+        Class::StaleAfterAck,
+        Class::FutureRead,
+        Class::NonRepeatable,
+        Class::CutBackwards,
+        Class::ForkedCuts,
+        Class::LostUpdate,
+        Class::Predicate,
+    ];
+}
+
+/// Violations counted per class, plus how much was checked.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Counts {
+    /// Snapshots checked.
+    pub snapshots: u64,
+    /// Reads checked (markers, gets, scanned entries).
+    pub reads: u64,
+    /// Violations per class (absent = 0).
+    pub violations: std::collections::BTreeMap<Class, u64>,
+}
+
+impl Counts {
+    /// Violations of `class`.
+    pub fn of(&self, class: Class) -> u64 {
+        self.violations.get(&class).copied().unwrap_or(0)
+    }
+    /// All violations.
+    pub fn total(&self) -> u64 {
+        self.violations.values().sum()
+    }
+    /// Adds `other` into `self`.
+    pub fn merge(&mut self, other: &Counts) {
+        self.snapshots += other.snapshots;
+        self.reads += other.reads;
+        for (class, n) in &other.violations {
+            *self.violations.entry(*class).or_default() += n;
+        }
+    }
+    fn add(&mut self, class: Class) {
+        *self.violations.entry(class).or_default() += 1;
+    }
+}
+
+/// One violation, with enough to reproduce it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Violation {
+    /// Its class.
+    pub class: Class,
+    /// The partition (writer index).
+    pub partition: usize,
+    /// The snapshot's cut of that partition (batch number from the marker).
+    pub cut: u64,
+    /// The checked key index involved, if any.
+    pub key: Option<u32>,
+    /// What was expected and what was seen.
+    pub detail: String,
+}
+
+/// How many violations keep their details (the rest are only counted).
+pub const SAMPLES: usize = 16;
+
+/// The checker state of one reader thread.
+pub struct ReaderCheck<'p> {
+    plan: &'p Plan,
+    /// `chains[p][b]`: the hash chain after batch `b`, extended on demand.
+    chains: Vec<Vec<u64>>,
+    cut: Vec<u64>,
+    acked_before: Vec<u64>,
+    last_cut: Vec<u64>,
+    /// Keys read in the current snapshot and what they returned.
+    seen: HashMap<(usize, u32), Option<u64>>,
+    /// Distinct cut vectors, in the order this reader saw them.
+    pub cuts: Vec<Vec<u64>>,
+    /// Counts so far.
+    pub counts: Counts,
+    /// The first [`SAMPLES`] violations.
+    pub samples: Vec<Violation>,
+}
+
+impl<'p> ReaderCheck<'p> {
+    /// A checker for `partitions` writer partitions.
+    pub fn new(plan: &'p Plan, partitions: usize) -> Self {
+        ReaderCheck {
+            plan,
+            chains: (0..partitions).map(|p| vec![plan.chain_start(p)]).collect(),
+            cut: vec![0; partitions],
+            acked_before: vec![0; partitions],
+            last_cut: vec![0; partitions],
+            seen: HashMap::new(),
+            cuts: Vec::new(),
+            counts: Counts::default(),
+            samples: Vec::new(),
+        }
+    }
+
+    fn report(
+        &mut self,
+        class: Class,
+        p: usize,
+        key: Option<u32>,
+        detail: impl FnOnce() -> String,
+    ) {
+        self.counts.add(class);
+        if self.samples.len() < SAMPLES {
+            self.samples.push(Violation {
+                class,
+                partition: p,
+                cut: self.cut[p],
+                key,
+                detail: detail(),
+            });
+        }
+    }
+
+    fn chain(&mut self, p: usize, b: u64) -> u64 {
+        let chain = &mut self.chains[p];
+        while (chain.len() as u64) <= b {
+            let next = self
+                .plan
+                .chain_step(p, *chain.last().unwrap(), chain.len() as u64);
+            chain.push(next);
+        }
+        chain[b as usize]
+    }
+
+    /// Starts a snapshot; `acked_before[p]` = last batch of `p` acknowledged before it was taken.
+    pub fn begin(&mut self, acked_before: &[u64]) {
+        self.acked_before.copy_from_slice(acked_before);
+        self.cut.copy_from_slice(&self.last_cut);
+        self.seen.clear();
+        self.counts.snapshots += 1;
+    }
+
+    /// Reads partition `p`'s marker (`None` = absent: before the first batch). Returns the cut.
+    pub fn marker(&mut self, p: usize, value: Option<u64>) -> u64 {
+        self.counts.reads += 1;
+        let c = match value {
+            None => 0,
+            // Bounded so a garbage marker cannot make us hash for ever.
+            Some(v) if (v >> 32) < (1 << 30) && v & 0xFFFF_FFFF == self.chain(p, v >> 32) => {
+                v >> 32
+            }
+            Some(v) => {
+                self.report(Class::Garbage, p, None, || {
+                    format!("marker value {v:#x} is not on partition {p}'s hash chain")
+                });
+                self.last_cut[p]
+            }
+        };
+        self.cut[p] = c;
+        let (acked, last) = (self.acked_before[p], self.last_cut[p]);
+        if c < acked {
+            self.report(Class::StaleAfterAck, p, None, || {
+                format!("batch {acked} of partition {p} was acknowledged before the snapshot, which has only batch {c}")
+            });
+        }
+        if c < last {
+            self.report(Class::CutBackwards, p, None, || {
+                format!("this reader saw batch {last} of partition {p} before, now batch {c}")
+            });
+        }
+        c
+    }
+
+    /// Checks a point read of checked key `k` of partition `p` (after its marker).
+    pub fn get(&mut self, p: usize, k: u32, got: Option<u64>) {
+        self.counts.reads += 1;
+        if let Some(&before) = self.seen.get(&(p, k)) {
+            if before != got {
+                self.report(Class::NonRepeatable, p, Some(k), || {
+                    format!("key {k} read {before:?}, then {got:?} in the same snapshot")
+                });
+            }
+            return;
+        }
+        self.seen.insert((p, k), got);
+        self.value(p, k, got);
+    }
+
+    fn value(&mut self, p: usize, k: u32, got: Option<u64>) {
+        let c = self.cut[p];
+        let want = self.plan.expected(p, c, k);
+        if got == want {
+            return;
+        }
+        let class = match got.map(|v| self.plan.decode(p, k, v)) {
+            Some(None) => Class::Garbage,
+            Some(Some((_, INTERMEDIATE))) => Class::Intermediate,
+            Some(Some((_, ABORTED))) => Class::Aborted,
+            _ => Class::Fractured,
+        };
+        let batch = |v: Option<u64>| v.map(|v| v >> 32);
+        self.report(class, p, Some(k), || {
+            format!(
+                "key {k} at batch {c}: expected {want:?} (batch {:?}), got {got:?} (batch {:?})",
+                batch(want),
+                batch(got)
+            )
+        });
+    }
+
+    /// Checks a scan of partition `p`'s checked keys: `got` is every (key index, value) the
+    /// scan returned, in order. Its key set must be the set live at the cut.
+    pub fn scan(&mut self, p: usize, got: &[(u32, u64)]) {
+        self.counts.reads += got.len() as u64;
+        let c = self.cut[p];
+        let want: Vec<u32> = (0..self.plan.keys())
+            .filter(|&k| self.plan.expected(p, c, k).is_some())
+            .collect();
+        let keys: Vec<u32> = got.iter().map(|&(k, _)| k).collect();
+        if keys != want {
+            self.report(Class::Predicate, p, None, || {
+                format!("scan at batch {c} returned keys {keys:?}, live keys are {want:?}")
+            });
+        }
+        for &(k, v) in got {
+            self.value(p, k, Some(v));
+        }
+    }
+
+    /// Ends a snapshot; `started_after[p]` = last batch of `p` whose commit had started when the
+    /// reads ended.
+    pub fn end(&mut self, started_after: &[u64]) {
+        for (p, &started) in started_after.iter().enumerate().take(self.cut.len()) {
+            let c = self.cut[p];
+            if c > started {
+                self.report(Class::FutureRead, p, None, || {
+                    format!("snapshot has batch {c} of partition {p}, only {started} had started")
+                });
+            }
+        }
+        if self.cuts.last() != Some(&self.cut) {
+            self.cuts.push(self.cut.clone());
+        }
+        for (last, &c) in self.last_cut.iter_mut().zip(&self.cut) {
+            *last = (*last).max(c);
+        }
+    }
+
+    /// Checks the final state after the writers joined: each partition's cut must equal its last
+    /// acknowledged batch (call after `begin`, `marker`s and `get`s on the final snapshot).
+    pub fn lost_updates(&mut self, last_acked: &[u64]) {
+        for (p, &acked) in last_acked.iter().enumerate() {
+            let c = self.cut[p];
+            if c != acked {
+                self.report(Class::LostUpdate, p, None, || {
+                    format!("final state has batch {c} of partition {p}; batch {acked} was acknowledged")
+                });
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::isolation::plan::{Write, FINAL};
+
+    /// A toy store that applies batches whole or (with `torn`) half.
+    fn state_after(plan: &Plan, p: usize, batches: u64) -> Vec<Option<u64>> {
+        let mut state = vec![None; plan.keys() as usize];
+        for b in 1..=batches {
+            for w in plan.batch(p, b) {
+                match w {
+                    Write::Put { k, value } => state[k as usize] = Some(value),
+                    Write::Delete { k } => state[k as usize] = None,
+                }
+            }
+        }
+        state
+    }
+
+    fn marker(plan: &Plan, p: usize, b: u64) -> Option<u64> {
+        let mut chain = plan.chain_start(p);
+        for i in 1..=b {
+            chain = plan.chain_step(p, chain, i);
+        }
+        (b > 0).then(|| Plan::marker(b, chain))
+    }
+
+    fn read_all(check: &mut ReaderCheck, plan: &Plan, state: &[Option<u64>]) {
+        for k in 0..plan.keys() {
+            check.get(0, k, state[k as usize]);
+        }
+        let scanned: Vec<(u32, u64)> = state
+            .iter()
+            .enumerate()
+            .filter_map(|(k, v)| v.map(|v| (k as u32, v)))
+            .collect();
+        check.scan(0, &scanned);
+    }
+
+    #[test]
+    fn a_correct_history_has_no_violations() {
+        let plan = Plan::new(11, 8);
+        let mut check = ReaderCheck::new(&plan, 1);
+        for c in [0, 1, 5, 5, 9] {
+            check.begin(&[c]);
+            check.marker(0, marker(&plan, 0, c));
+            read_all(&mut check, &plan, &state_after(&plan, 0, c));
+            check.end(&[c + 1]);
+        }
+        assert_eq!(
+            (check.counts.total(), check.counts.snapshots),
+            (0, 5),
+            "{:?}",
+            check.samples
+        );
+        assert_eq!(check.cuts, vec![vec![0], vec![1], vec![5], vec![9]]);
+    }
+
+    #[test]
+    fn each_anomaly_is_caught_by_its_class() {
+        let plan = Plan::new(5, 8);
+        let caught = |f: &dyn Fn(&mut ReaderCheck)| {
+            let mut check = ReaderCheck::new(&plan, 1);
+            f(&mut check);
+            assert_eq!(check.counts.violations.len(), 1, "{:?}", check.counts);
+            *check.counts.violations.keys().next().unwrap()
+        };
+        let at = |c: u64| state_after(&plan, 0, c);
+        // Fractured: marker says 3, keys from 4.
+        assert_eq!(
+            caught(&|ch| {
+                ch.begin(&[0]);
+                ch.marker(0, marker(&plan, 0, 3));
+                for (k, v) in at(4).iter().enumerate() {
+                    ch.get(0, k as u32, *v)
+                }
+                ch.end(&[9]);
+            }),
+            Class::Fractured
+        );
+        // Stale after ack.
+        assert_eq!(
+            caught(&|ch| {
+                ch.begin(&[4]);
+                ch.marker(0, marker(&plan, 0, 3));
+                ch.end(&[9]);
+            }),
+            Class::StaleAfterAck
+        );
+        // Future read.
+        assert_eq!(
+            caught(&|ch| {
+                ch.begin(&[0]);
+                ch.marker(0, marker(&plan, 0, 3));
+                ch.end(&[2]);
+            }),
+            Class::FutureRead
+        );
+        // Garbage marker.
+        assert_eq!(
+            caught(&|ch| {
+                ch.begin(&[0]);
+                ch.marker(0, Some(Plan::marker(3, 12345)));
+                ch.end(&[9]);
+            }),
+            Class::Garbage
+        );
+        // Garbage value.
+        assert_eq!(
+            caught(&|ch| {
+                ch.begin(&[0]);
+                ch.marker(0, None);
+                ch.get(0, 0, Some(42));
+                ch.end(&[9]);
+            }),
+            Class::Garbage
+        );
+        // Intermediate and aborted values.
+        assert_eq!(
+            caught(&|ch| {
+                ch.begin(&[0]);
+                ch.marker(0, None);
+                ch.get(0, 1, Some(plan.value(0, 1, 1, INTERMEDIATE)));
+                ch.end(&[9]);
+            }),
+            Class::Intermediate
+        );
+        assert_eq!(
+            caught(&|ch| {
+                ch.begin(&[0]);
+                ch.marker(0, None);
+                ch.get(0, 1, Some(plan.value(0, 1, 1, ABORTED)));
+                ch.end(&[9]);
+            }),
+            Class::Aborted
+        );
+        // Non-repeatable: same key, two answers, one snapshot.
+        let k = (0..plan.keys())
+            .find(|&k| at(2)[k as usize].is_some())
+            .unwrap();
+        assert_eq!(
+            caught(&|ch| {
+                ch.begin(&[0]);
+                ch.marker(0, marker(&plan, 0, 2));
+                ch.get(0, k, at(2)[k as usize]);
+                ch.get(0, k, None);
+                ch.end(&[9]);
+            }),
+            Class::NonRepeatable
+        );
+        // Cut backwards across snapshots.
+        assert_eq!(
+            caught(&|ch| {
+                ch.begin(&[0]);
+                ch.marker(0, marker(&plan, 0, 3));
+                ch.end(&[9]);
+                ch.begin(&[0]);
+                ch.marker(0, marker(&plan, 0, 2));
+                ch.end(&[9]);
+            }),
+            Class::CutBackwards
+        );
+        // Predicate: a scan missing a live key, values otherwise right.
+        assert_eq!(
+            caught(&|ch| {
+                ch.begin(&[0]);
+                ch.marker(0, marker(&plan, 0, 2));
+                let live: Vec<(u32, u64)> = at(2)
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(k, v)| v.map(|v| (k as u32, v)))
+                    .skip(1)
+                    .collect();
+                ch.scan(0, &live);
+                ch.end(&[9]);
+            }),
+            Class::Predicate
+        );
+        // Lost update in the final state.
+        assert_eq!(
+            caught(&|ch| {
+                ch.begin(&[0]);
+                ch.marker(0, marker(&plan, 0, 2));
+                ch.end(&[9]);
+                ch.lost_updates(&[3]);
+            }),
+            Class::LostUpdate
+        );
+        let _ = FINAL;
+    }
+}
