@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Reference scaling sweep for a many-core machine: thread counts up to 16, the KB beside its
+# peers, plus the criterion KB-vs-raw-pathmap benches on a quiet machine.
+#
+#   scripts/reference-sweep.sh OUT_DIR
+#
+# Builds in release unless HARNESS (path to a built `harness`) and KB_BENCH (path to the built
+# criterion bench binary `target/release/deps/kb-*`) are given — for machines without crates.io.
+# Takes about 6 minutes on 16 cores. Commit OUT_DIR's results under reports/reference/<machine>/.
+set -euo pipefail
+out=${1:?usage: scripts/reference-sweep.sh OUT_DIR}
+mkdir -p "$out"
+if [ -z "${HARNESS:-}" ]; then
+  cargo build --release -p harness
+  cargo bench -p benches --bench kb --no-run
+  HARNESS=target/release/harness
+  KB_BENCH=$(ls -t target/release/deps/kb-* | grep -v '\.d$' | head -n1)
+fi
+{
+  echo "date: $(date -u +%FT%TZ)"
+  echo "nproc: $(nproc)"
+  grep -m1 'model name' /proc/cpuinfo || true
+  free -g | head -2
+  uname -a
+} > "$out/machine.txt"
+cat "$out/machine.txt"
+
+threads=1,2,4,8,12,16
+# The hybrid workload: readers 3:1 writers, the KB beside every peer that can serve it.
+"$HARNESS" run --workload pattern-d --threads "$threads" --duration 1s --warmup 300ms --repetitions 2 \
+  --backends hybrid,rwlock-pathmap,imbl-arcswap,zipperhead,rwlock-btreemap,null \
+  --no-progress --out "$out/pattern-d" | tee "$out/pattern-d.txt"
+# Read-only sharing: how reads scale with no writers at all.
+"$HARNESS" run --workload pattern-a --threads "$threads" --duration 1s --warmup 300ms --repetitions 2 \
+  --backends hybrid,rwlock-pathmap,imbl-arcswap,zipperhead \
+  --no-progress --out "$out/pattern-a" | tee "$out/pattern-a.txt"
+# KB operations beside the raw PathMap operation they wrap.
+CRITERION_HOME="$out/criterion" "$KB_BENCH" --bench --warm-up-time 1 --measurement-time 3 --noplot \
+  2>&1 | tee "$out/bench-kb.txt"
