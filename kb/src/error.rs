@@ -160,3 +160,14 @@ impl From<CommitError> for Error {
         Error::Commit(e)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_render_as_text_with_escaped_bytes() {
+        assert_eq!(render(b"facts/sky"), "facts/sky");
+        assert_eq!(render(&[b'p', b'/', 0, 0xff]), "p/\\x00\\xff");
+    }
+}

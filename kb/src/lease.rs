@@ -159,3 +159,39 @@ impl Leases {
         self.conflicts.load(Ordering::Relaxed)
     }
 }
+
+#[cfg(all(test, not(loom)))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn overlap_is_byte_prefix_either_way() {
+        assert!(overlaps(b"a/", b"a/"));
+        assert!(overlaps(b"a/", b"a/b/"));
+        assert!(overlaps(b"a/b/", b"a/"));
+        assert!(overlaps(b"w1", b"w10"));
+        assert!(!overlaps(b"w1/", b"w10/"));
+        assert!(!overlaps(b"a/", b"b/"));
+    }
+
+    #[test]
+    fn grants_are_numbered_and_never_reused() {
+        let leases = Leases::new();
+        let a = leases.try_acquire(b"a/", "t").unwrap();
+        leases.release(a);
+        let b = leases.try_acquire(b"a/", "t").unwrap();
+        assert!(b > a);
+        leases.release(a); // stale id: no effect on the new grant
+        assert!(leases.is_held(b));
+        assert_eq!(leases.held()[0].holder, format!("writer #{b} (t) on `a/`"));
+    }
+
+    #[test]
+    fn revoke_needs_the_exact_prefix() {
+        let leases = Leases::new();
+        let id = leases.try_acquire(b"a/", "t").unwrap();
+        assert!(leases.revoke(b"a").is_none());
+        assert_eq!(leases.revoke(b"a/").map(|h| h.id), Some(id));
+        assert!(!leases.is_held(id));
+    }
+}

@@ -79,3 +79,22 @@ impl<T> Retired<T> {
         lock(&self.list).len()
     }
 }
+
+#[cfg(all(test, not(loom)))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn frees_only_versions_nobody_else_holds() {
+        let retired = Retired::new();
+        let held = Arc::new(1);
+        retired.retire(Arc::clone(&held));
+        retired.retire(Arc::new(2));
+        assert_eq!(retired.collect(), 1);
+        assert_eq!((retired.pending(), retired.retired_count(), retired.freed_count()), (1, 2, 1));
+        drop(held);
+        assert_eq!(retired.collect(), 1);
+        assert_eq!((retired.pending(), retired.freed_count()), (0, 2));
+        assert_eq!(retired.collect(), 0);
+    }
+}

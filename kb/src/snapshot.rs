@@ -59,6 +59,28 @@ impl<V: Value> Snapshot<V> {
         Scan { zipper, at_prefix }
     }
 
+    /// Calls `f` with every key starting with `prefix` (the prefix itself included) and its
+    /// value, in byte order, without allocating: the key slice is only valid during the call.
+    /// Returns how many entries it visited. Stops early when `f` returns `false`.
+    pub fn scan_each(&self, prefix: &[u8], mut f: impl FnMut(&[u8], &V) -> bool) -> usize {
+        let mut zipper = self.map().read_zipper_at_path(prefix);
+        let mut visited = 0;
+        if let Some(v) = zipper.get_val() {
+            visited += 1;
+            if !f(zipper.origin_path(), v) {
+                return visited;
+            }
+        }
+        while zipper.to_next_val() {
+            let Some(v) = zipper.get_val() else { continue };
+            visited += 1;
+            if !f(zipper.origin_path(), v) {
+                break;
+            }
+        }
+        visited
+    }
+
     /// How many keys start with `prefix` (the prefix itself included). O(keys under prefix).
     pub fn count(&self, prefix: &[u8]) -> usize {
         // `make_map` is O(1) (it shares the subtrie); counting is O(keys under prefix).

@@ -63,6 +63,16 @@ fn snapshot_reads_point_prefix_and_count() {
     assert_eq!(s.count(b"k/a"), 4);
     assert_eq!(s.count(b"nothing/"), 0);
     assert_eq!(s.scan(b"k/").take(2).count(), 2);
+    let mut seen = Vec::new();
+    assert_eq!(
+        s.scan_each(b"k/a", |k, v| {
+            seen.push((String::from_utf8(k.to_vec()).unwrap(), *v));
+            true
+        }),
+        4
+    );
+    assert_eq!(seen, keys(&s, b"k/a"));
+    assert_eq!(s.scan_each(b"k/", |_, _| false), 1, "stops when asked");
 }
 
 #[test]

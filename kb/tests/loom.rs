@@ -38,13 +38,24 @@ fn model(f: impl Fn() + Sync + Send + 'static) {
         builder.preemption_bound = Some(6);
     }
     let iterations = std::sync::Arc::new(StdCount::new(0));
-    let (count, caller, start) = (iterations.clone(), std::panic::Location::caller(), std::time::Instant::now());
+    let (count, caller, start) = (
+        iterations.clone(),
+        std::panic::Location::caller(),
+        std::time::Instant::now(),
+    );
     builder.check(move || {
         count.fetch_add(1, Relaxed);
         f()
     });
-    let bound = builder.preemption_bound.map_or("unbounded".into(), |b| b.to_string());
-    eprintln!("loom model at line {}: {} iterations, preemption bound {bound}, {:.2?}", caller.line(), iterations.load(Relaxed), start.elapsed());
+    let bound = builder
+        .preemption_bound
+        .map_or("unbounded".into(), |b| b.to_string());
+    eprintln!(
+        "loom model at line {}: {} iterations, preemption bound {bound}, {:.2?}",
+        caller.line(),
+        iterations.load(Relaxed),
+        start.elapsed()
+    );
 }
 
 /// What a model needs from a publication protocol.
@@ -100,7 +111,11 @@ fn visible_after_ack<R: Root>() {
         let before = acked.load(Ordering::Acquire);
         let (_, s) = root.read();
         assert_eq!(s[0], s[1], "torn snapshot {s:?}");
-        assert!(s[0] >= before, "stale after ack: batch {before} acknowledged, snapshot has {}", s[0]);
+        assert!(
+            s[0] >= before,
+            "stale after ack: batch {before} acknowledged, snapshot has {}",
+            s[0]
+        );
         writer.join().unwrap();
         root.settle();
     });
@@ -121,7 +136,11 @@ fn never_torn<R: Root>() {
         for _ in 0..2 {
             let (n, s) = root.read();
             assert!(s[0] == s[1] && s[2] == s[3], "torn snapshot {s:?}");
-            assert!(n >= last.0 && s.iter().zip(&last.1).all(|(a, b)| a >= b), "went backwards: {last:?} then {:?}", (n, s));
+            assert!(
+                n >= last.0 && s.iter().zip(&last.1).all(|(a, b)| a >= b),
+                "went backwards: {last:?} then {:?}",
+                (n, s)
+            );
             last = (n, s);
         }
         writer.join().unwrap();
@@ -143,7 +162,11 @@ fn no_lost_update<R: Root>() {
         let (n, s) = root.read();
         assert_eq!(s, [1; 4], "lost update: final state {s:?}");
         numbers.sort();
-        assert_eq!((numbers, n), (vec![2, 3], 3), "versions not totally ordered");
+        assert_eq!(
+            (numbers, n),
+            (vec![2, 3], 3),
+            "versions not totally ordered"
+        );
     });
 }
 
@@ -166,7 +189,10 @@ fn publisher_loses_no_update() {
 struct BlindStore(RwLock<Arc<Version<Slots>>>);
 impl Root for BlindStore {
     fn new(initial: Slots) -> Self {
-        BlindStore(RwLock::new(Arc::new(Version { number: 1, value: initial })))
+        BlindStore(RwLock::new(Arc::new(Version {
+            number: 1,
+            value: initial,
+        })))
     }
     fn read(&self) -> (u64, Slots) {
         let v = self.0.read().unwrap().clone();
@@ -174,7 +200,10 @@ impl Root for BlindStore {
     }
     fn publish(&self, f: impl Fn(&Slots) -> Slots) -> u64 {
         let (n, s) = self.read();
-        *self.0.write().unwrap() = Arc::new(Version { number: n + 1, value: f(&s) });
+        *self.0.write().unwrap() = Arc::new(Version {
+            number: n + 1,
+            value: f(&s),
+        });
         n + 1
     }
 }
@@ -200,7 +229,10 @@ impl WriteBehind {
 }
 impl Root for WriteBehind {
     fn new(initial: Slots) -> Self {
-        WriteBehind { root: Publisher::new(initial), pending: Mutex::new(Vec::new()) }
+        WriteBehind {
+            root: Publisher::new(initial),
+            pending: Mutex::new(Vec::new()),
+        }
     }
     fn read(&self) -> (u64, Slots) {
         Root::read(&self.root)
@@ -260,7 +292,10 @@ fn loom_catches_relaxed_publication_of_an_unsafecell_payload() {
     // SAFETY (deliberately violated): sharing is sound only if `ready` orders the payload.
     unsafe impl Sync for RelaxedCell {}
     model(|| {
-        let cell = Arc::new(RelaxedCell { payload: UnsafeCell::new([0; 4]), ready: AtomicBool::new(false) });
+        let cell = Arc::new(RelaxedCell {
+            payload: UnsafeCell::new([0; 4]),
+            ready: AtomicBool::new(false),
+        });
         let writer = {
             let cell = cell.clone();
             thread::spawn(move || {
@@ -292,7 +327,11 @@ fn leases_are_exclusive_for_overlapping_prefixes() {
                 let (leases, inside) = (leases.clone(), inside.clone());
                 thread::spawn(move || {
                     if let Ok(id) = leases.try_acquire(prefix, "model") {
-                        assert_eq!(inside.fetch_add(1, Ordering::SeqCst), 0, "two overlapping leases held at once");
+                        assert_eq!(
+                            inside.fetch_add(1, Ordering::SeqCst),
+                            0,
+                            "two overlapping leases held at once"
+                        );
                         inside.fetch_sub(1, Ordering::SeqCst);
                         leases.release(id);
                         true
@@ -302,9 +341,14 @@ fn leases_are_exclusive_for_overlapping_prefixes() {
                 })
             })
             .collect();
-        let disjoint = leases.try_acquire(b"c/", "model").expect("disjoint prefix refused");
+        let disjoint = leases
+            .try_acquire(b"c/", "model")
+            .expect("disjoint prefix refused");
         let won: Vec<bool> = contenders.into_iter().map(|h| h.join().unwrap()).collect();
-        assert!(won.iter().any(|&w| w), "both contenders refused: one of them must win");
+        assert!(
+            won.iter().any(|&w| w),
+            "both contenders refused: one of them must win"
+        );
         leases.release(disjoint);
         assert!(leases.held().is_empty());
     });
@@ -320,7 +364,14 @@ fn revoke_then_relet(revoke_excludes_commits: bool) {
         let old_writer = {
             let (root, leases) = (root.clone(), leases.clone());
             thread::spawn(move || {
-                root.publish(|s| if leases.is_held(old) { Ok(batch(0, 1)(s)) } else { Err(()) }).is_ok()
+                root.publish(|s| {
+                    if leases.is_held(old) {
+                        Ok(batch(0, 1)(s))
+                    } else {
+                        Err(())
+                    }
+                })
+                .is_ok()
             })
         };
         let revoke = || leases.revoke(b"p/");
@@ -330,12 +381,16 @@ fn revoke_then_relet(revoke_excludes_commits: bool) {
         };
         let new = leases.try_acquire(b"p/", "new").unwrap();
         let base = root.load().value[0]; // the new holder's view of its partition
-        root.publish::<Infallible>(|s| Ok(batch(0, base + 10)(s))).unwrap();
+        root.publish::<Infallible>(|s| Ok(batch(0, base + 10)(s)))
+            .unwrap();
         leases.release(new);
         let old_landed = old_writer.join().unwrap();
         let last = root.load().value[0];
         if old_landed {
-            assert_eq!(last, 11, "lost update: the old holder's acknowledged commit vanished");
+            assert_eq!(
+                last, 11,
+                "lost update: the old holder's acknowledged commit vanished"
+            );
         } else {
             assert_eq!(last, 10);
         }
@@ -392,7 +447,8 @@ fn retired_versions_are_freed_once_and_never_by_readers() {
             thread::spawn(move || root.retired().collect())
         };
         for _ in 0..2 {
-            root.publish::<Infallible>(|_| Ok(Tracked(drops.clone()))).unwrap();
+            root.publish::<Infallible>(|_| Ok(Tracked(drops.clone())))
+                .unwrap();
         }
         let seen = reader.join().unwrap();
         let early = reclaimer.join().unwrap();

@@ -1,0 +1,423 @@
+//! Deterministic per-thread operation streams.
+//!
+//! An [`OpStream`] is built once per thread, outside any timed region, and then yields one
+//! [`Op`] per call without allocating: keys are rendered into a buffer the stream owns and lent
+//! out until the next call. The same (spec, role, thread, writers) always yields the same ops:
+//! the generator is xoshiro256++ (rand_xoshiro, a portable algorithm) seeded from the spec's seed,
+//! the role and the thread index.
+
+use rand::distr::{Bernoulli, Distribution, Uniform};
+use rand::SeedableRng;
+use rand_distr::weighted::WeightedAliasIndex;
+use rand_xoshiro::Xoshiro256PlusPlus;
+
+use crate::distribution::KeySampler;
+use crate::keys::{self, miss_pad, push_suffix, FULL, MISS_BYTE};
+use crate::spec::{KeyShape, Spec};
+
+/// The two roles a thread can play.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Role {
+    /// Takes snapshots and reads from them.
+    Reader,
+    /// Stages writes into its partition and commits them in batches.
+    Writer,
+}
+
+/// One operation; keys borrow the stream's buffer until the next call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Op<'a> {
+    /// Reader: drop the current snapshot and take a new one (the first op of every reader
+    /// stream, then every `ops_per_snapshot` ops).
+    Snapshot,
+    /// A key present in the prefill.
+    Get {
+        /// The key.
+        key: &'a [u8],
+    },
+    /// A key absent from the prefill and never written by any writer.
+    GetMiss {
+        /// The key.
+        key: &'a [u8],
+    },
+    /// Membership test of a key present in the prefill.
+    Contains {
+        /// The key.
+        key: &'a [u8],
+    },
+    /// Iterate up to `limit` entries under `prefix` in byte order.
+    Scan {
+        /// The prefix.
+        prefix: &'a [u8],
+        /// Most entries to visit.
+        limit: usize,
+    },
+    /// Count the entries under `prefix`.
+    Count {
+        /// The prefix.
+        prefix: &'a [u8],
+    },
+    /// Writer: stage an update (existing key) or insert (new key) in the stream's partition.
+    /// `value` is `(writer + 1) << 40 | sequence`, distinct per write; prefilled values are the
+    /// key index (high bits 0).
+    Put {
+        /// The key.
+        key: &'a [u8],
+        /// The value.
+        value: u64,
+    },
+    /// Writer: stage a delete.
+    Delete {
+        /// The key.
+        key: &'a [u8],
+    },
+    /// Writer: stage the removal of everything under `prefix`.
+    DeletePrefix {
+        /// The prefix.
+        prefix: &'a [u8],
+    },
+    /// Writer: publish the staged batch (after `batch_size` staged writes).
+    Commit,
+}
+
+/// The kind of an [`Op`], for counters and histograms.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum OpKind {
+    /// [`Op::Snapshot`]
+    Snapshot,
+    /// [`Op::Get`]
+    Get,
+    /// [`Op::GetMiss`]
+    GetMiss,
+    /// [`Op::Contains`]
+    Contains,
+    /// [`Op::Scan`]
+    Scan,
+    /// [`Op::Count`]
+    Count,
+    /// [`Op::Put`]
+    Put,
+    /// [`Op::Delete`]
+    Delete,
+    /// [`Op::DeletePrefix`]
+    DeletePrefix,
+    /// [`Op::Commit`]
+    Commit,
+}
+
+impl OpKind {
+    /// Every kind, in declaration order.
+    pub const ALL: [OpKind; 10] = [
+        OpKind::Snapshot,
+        OpKind::Get,
+        OpKind::GetMiss,
+        OpKind::Contains,
+        OpKind::Scan,
+        OpKind::Count,
+        OpKind::Put,
+        OpKind::Delete,
+        OpKind::DeletePrefix,
+        OpKind::Commit,
+    ];
+
+    /// The snake_case name used in results files.
+    pub fn name(&self) -> &'static str {
+        match self {
+            OpKind::Snapshot => "snapshot",
+            OpKind::Get => "get",
+            OpKind::GetMiss => "get_miss",
+            OpKind::Contains => "contains",
+            OpKind::Scan => "scan",
+            OpKind::Count => "count",
+            OpKind::Put => "put",
+            OpKind::Delete => "delete",
+            OpKind::DeletePrefix => "delete_prefix",
+            OpKind::Commit => "commit",
+        }
+    }
+}
+
+impl Op<'_> {
+    /// This op's kind.
+    pub fn kind(&self) -> OpKind {
+        match self {
+            Op::Snapshot => OpKind::Snapshot,
+            Op::Get { .. } => OpKind::Get,
+            Op::GetMiss { .. } => OpKind::GetMiss,
+            Op::Contains { .. } => OpKind::Contains,
+            Op::Scan { .. } => OpKind::Scan,
+            Op::Count { .. } => OpKind::Count,
+            Op::Put { .. } => OpKind::Put,
+            Op::Delete { .. } => OpKind::Delete,
+            Op::DeletePrefix { .. } => OpKind::DeletePrefix,
+            Op::Commit => OpKind::Commit,
+        }
+    }
+}
+
+/// Keys a reader draws from: the stable region, or all writers' partitions.
+struct ReadRegion {
+    prefixes: Vec<Vec<u8>>,
+    pads: Vec<usize>,
+    pick: Option<Uniform<usize>>,
+    shape: KeyShape,
+    sampler: KeySampler,
+}
+
+struct ReaderState {
+    mix: WeightedAliasIndex<f64>,
+    mutable_p: Option<Bernoulli>,
+    stable: ReadRegion,
+    mutable: Option<ReadRegion>,
+    scan_len: Uniform<usize>,
+    depth: usize,
+    ops_per_snapshot: u64,
+    since_snapshot: u64,
+}
+
+struct WriterState {
+    mix: WeightedAliasIndex<f64>,
+    prefix: Vec<u8>,
+    shape: KeyShape,
+    sampler: KeySampler,
+    next_insert: u64,
+    batch_size: usize,
+    staged: usize,
+    value_base: u64,
+    seq: u64,
+    pending_put: Option<u64>,
+}
+
+enum State {
+    Reader(ReaderState),
+    Writer(WriterState),
+}
+
+/// A deterministic, allocation-free stream of operations for one thread.
+pub struct OpStream {
+    rng: Xoshiro256PlusPlus,
+    buf: Vec<u8>,
+    state: State,
+}
+
+const READ_KINDS: [OpKind; 5] = [
+    OpKind::Get,
+    OpKind::GetMiss,
+    OpKind::Contains,
+    OpKind::Scan,
+    OpKind::Count,
+];
+
+/// Writer mix order: update, insert, delete, delete_prefix, read_modify_write.
+const RMW: usize = 4;
+
+impl OpStream {
+    /// The stream of thread `thread` (index within its role) in a point with `writers` writer
+    /// partitions. The spec must be valid. Readers with no writers read only the stable region.
+    ///
+    /// # Panics
+    /// For a writer whose `thread >= writers`.
+    pub fn new(spec: &Spec, role: Role, thread: usize, writers: usize) -> OpStream {
+        let stream_seed =
+            keys::mix64(spec.seed() ^ keys::mix64(((role as u64) << 32 | thread as u64) + 1));
+        let rng = Xoshiro256PlusPlus::seed_from_u64(stream_seed);
+        let start = keys::mix64(stream_seed);
+        let partitions = spec.partitions(writers);
+        let max_prefix = partitions
+            .iter()
+            .map(Vec::len)
+            .chain([spec.stable.prefix.len()])
+            .max()
+            .unwrap_or(0);
+        // Longest key: a prefix, a suffix (text ≤ 45 bytes for any u64 index, bytes ≤ 64) and a
+        // miss pad (≤ max_prefix + 1): reserved once, so `next_op` never grows it.
+        let buf = Vec::with_capacity(2 * max_prefix + 128);
+        let state = match role {
+            Role::Reader => State::Reader(reader(spec, partitions, start)),
+            Role::Writer => {
+                assert!(
+                    thread < writers,
+                    "writer stream {thread} needs at least {} writer partitions, got {writers}",
+                    thread + 1
+                );
+                State::Writer(writer(spec, partitions[thread].clone(), thread, start))
+            }
+        };
+        OpStream { rng, buf, state }
+    }
+
+    /// The partition a writer stream writes into; empty for readers.
+    pub fn partition(&self) -> &[u8] {
+        match &self.state {
+            State::Writer(w) => &w.prefix,
+            State::Reader(_) => &[],
+        }
+    }
+
+    /// The next operation.
+    #[inline]
+    pub fn next_op(&mut self) -> Op<'_> {
+        let OpStream { rng, buf, state } = self;
+        match state {
+            State::Reader(r) => next_read(r, rng, buf),
+            State::Writer(w) => next_write(w, rng, buf),
+        }
+    }
+}
+
+fn reader(spec: &Spec, partitions: Vec<Vec<u8>>, start: u64) -> ReaderState {
+    let m = &spec.readers.mix;
+    let weights = vec![m.get, m.get_miss, m.contains, m.scan, m.count];
+    let stable = ReadRegion {
+        pads: vec![1],
+        prefixes: vec![spec.stable_prefix().to_vec()],
+        pick: None,
+        shape: spec.stable.shape.clone(),
+        sampler: KeySampler::new(&spec.readers.skew, spec.stable.keys, start),
+    };
+    let w = &spec.readers.regions;
+    let mutable = (!partitions.is_empty() && w.mutable > 0.0).then(|| {
+        let max = partitions.iter().map(Vec::len).max().unwrap_or(0);
+        ReadRegion {
+            pads: partitions
+                .iter()
+                .map(|p| miss_pad(&spec.mutable.shape, p.len(), max))
+                .collect(),
+            pick: (partitions.len() > 1).then(|| Uniform::new(0, partitions.len()).unwrap()),
+            prefixes: partitions,
+            shape: spec.mutable.shape.clone(),
+            sampler: KeySampler::new(&spec.readers.skew, spec.mutable.prefill_keys(), start),
+        }
+    });
+    let p_mutable = w.mutable / (w.stable + w.mutable);
+    let scan = &spec.readers.scan;
+    ReaderState {
+        mix: WeightedAliasIndex::new(weights).expect("validated read mix"),
+        mutable_p: mutable
+            .as_ref()
+            .map(|_| Bernoulli::new(p_mutable).expect("validated region weights")),
+        stable,
+        mutable,
+        scan_len: Uniform::new_inclusive(scan.min, scan.max).expect("validated scan lengths"),
+        depth: scan.depth,
+        ops_per_snapshot: spec.readers.ops_per_snapshot,
+        since_snapshot: spec.readers.ops_per_snapshot,
+    }
+}
+
+fn writer(spec: &Spec, prefix: Vec<u8>, thread: usize, start: u64) -> WriterState {
+    let m = &spec.writers.mix;
+    let weights = vec![
+        m.update,
+        m.insert,
+        m.delete,
+        m.delete_prefix,
+        m.read_modify_write,
+    ];
+    WriterState {
+        mix: WeightedAliasIndex::new(weights).expect("validated write mix"),
+        prefix,
+        shape: spec.mutable.shape.clone(),
+        sampler: KeySampler::new(&spec.writers.skew, spec.mutable.keys, start),
+        next_insert: spec.mutable.keys,
+        batch_size: spec.writers.batch_size,
+        staged: 0,
+        value_base: (thread as u64 + 1) << 40,
+        seq: 0,
+        pending_put: None,
+    }
+}
+
+#[inline]
+fn next_read<'a>(
+    r: &mut ReaderState,
+    rng: &mut Xoshiro256PlusPlus,
+    buf: &'a mut Vec<u8>,
+) -> Op<'a> {
+    if r.since_snapshot >= r.ops_per_snapshot {
+        r.since_snapshot = 0;
+        return Op::Snapshot;
+    }
+    r.since_snapshot += 1;
+    let kind = READ_KINDS[r.mix.sample(rng)];
+    let region = match (&r.mutable_p, &mut r.mutable) {
+        (Some(p), Some(m)) if p.sample(rng) => m,
+        _ => &mut r.stable,
+    };
+    let part = region.pick.as_ref().map_or(0, |u| u.sample(rng));
+    let newest = region.sampler.len() - 1;
+    let idx = region.sampler.sample(rng, newest);
+    buf.clear();
+    buf.extend_from_slice(&region.prefixes[part]);
+    match kind {
+        OpKind::Scan | OpKind::Count => {
+            push_suffix(&region.shape, idx, r.depth, buf);
+            if kind == OpKind::Scan {
+                let limit = r.scan_len.sample(rng);
+                Op::Scan { prefix: buf, limit }
+            } else {
+                Op::Count { prefix: buf }
+            }
+        }
+        _ => {
+            push_suffix(&region.shape, idx, FULL, buf);
+            match kind {
+                OpKind::Get => Op::Get { key: buf },
+                OpKind::Contains => Op::Contains { key: buf },
+                _ => {
+                    for _ in 0..region.pads[part] {
+                        buf.push(MISS_BYTE);
+                    }
+                    Op::GetMiss { key: buf }
+                }
+            }
+        }
+    }
+}
+
+#[inline]
+fn next_write<'a>(
+    w: &mut WriterState,
+    rng: &mut Xoshiro256PlusPlus,
+    buf: &'a mut Vec<u8>,
+) -> Op<'a> {
+    if let Some(value) = w.pending_put.take() {
+        w.staged += 1;
+        return Op::Put { key: buf, value };
+    }
+    if w.staged >= w.batch_size {
+        w.staged = 0;
+        return Op::Commit;
+    }
+    let choice = w.mix.sample(rng);
+    let idx = if choice == 1 {
+        w.next_insert += 1;
+        w.next_insert - 1
+    } else {
+        w.sampler.sample(rng, w.next_insert - 1)
+    };
+    buf.clear();
+    buf.extend_from_slice(&w.prefix);
+    if choice == 3 {
+        push_suffix(&w.shape, idx, 1, buf);
+        w.staged += 1;
+        return Op::DeletePrefix { prefix: buf };
+    }
+    push_suffix(&w.shape, idx, FULL, buf);
+    w.seq += 1;
+    let value = w.value_base | w.seq;
+    match choice {
+        2 => {
+            w.staged += 1;
+            Op::Delete { key: buf }
+        }
+        RMW => {
+            w.pending_put = Some(value);
+            Op::Get { key: buf }
+        }
+        _ => {
+            w.staged += 1;
+            Op::Put { key: buf, value }
+        }
+    }
+}

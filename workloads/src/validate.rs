@@ -1,0 +1,430 @@
+//! Validation: every field checked, every message naming the field, the value and the fix.
+
+use crate::distribution::Skew;
+use crate::error::SpecError;
+use crate::keys::partition_name;
+use crate::spec::{KeyShape, Spec};
+
+type Check = Result<(), SpecError>;
+
+/// Keys per region are capped so the scramble's arithmetic stays in u64.
+const MAX_KEYS: u64 = 1 << 32;
+
+impl Spec {
+    /// Checks the spec and every point of its sweep. Messages name the field, the bad value and
+    /// the fix; the origin reads `spec <name>` (`from_toml` replaces it with the file).
+    pub fn validate(&self) -> Result<(), SpecError> {
+        self.validate_inner()
+            .map_err(|e| e.with_origin(&format!("spec `{}`", self.name)))
+    }
+
+    pub(crate) fn validate_inner(&self) -> Check {
+        if self.name.trim().is_empty() {
+            return Err(invalid(
+                "name",
+                "\"\"",
+                "the name is empty",
+                "give the workload a name",
+            ));
+        }
+        check_run(self)?;
+        check_regions(self)?;
+        check_roles(self)?;
+        check_sweep(self)?;
+        if self.sweep.is_empty() {
+            return check_point(self);
+        }
+        self.points().iter().try_for_each(|p| check_point(&p.spec))
+    }
+}
+
+fn invalid(field: &str, value: impl std::fmt::Display, problem: &str, fix: &str) -> SpecError {
+    SpecError::invalid(field, value, problem, fix)
+}
+
+fn check_run(s: &Spec) -> Check {
+    let r = &s.run;
+    if r.duration.is_some() && r.op_budget.is_some() {
+        return Err(invalid(
+            "run.op_budget",
+            r.op_budget.unwrap_or(0),
+            "both `run.duration` and `run.op_budget` are given",
+            "keep one: a run is bounded by time or by operations per thread",
+        ));
+    }
+    if r.duration.is_some_and(|d| d.is_zero()) {
+        return Err(invalid(
+            "run.duration",
+            "\"0s\"",
+            "duration is zero",
+            "give e.g. \"1s\"",
+        ));
+    }
+    if r.op_budget == Some(0) {
+        return Err(invalid(
+            "run.op_budget",
+            0,
+            "op budget is zero",
+            "give ≥ 1 operation per thread",
+        ));
+    }
+    if r.repetitions == 0 {
+        return Err(invalid(
+            "run.repetitions",
+            0,
+            "repetitions must be ≥ 1",
+            "use e.g. 3",
+        ));
+    }
+    let t = &s.threads;
+    if t.total.is_some() && (t.readers.is_some() || t.writers.is_some()) {
+        return Err(invalid(
+            "threads.total",
+            t.total.unwrap_or(0),
+            "`threads.total` is given together with `threads.readers`/`threads.writers`",
+            "give either readers and writers, or total and ratio",
+        ));
+    }
+    Ok(())
+}
+
+fn check_regions(s: &Spec) -> Check {
+    let (st, m) = (&s.stable, &s.mutable);
+    check_prefix("stable.prefix", &st.prefix)?;
+    check_prefix("mutable.prefix", &m.prefix)?;
+    if st.prefix.starts_with(&m.prefix) || m.prefix.starts_with(&st.prefix) {
+        return Err(invalid(
+            "mutable.prefix",
+            format!("{:?}", m.prefix),
+            &format!("overlaps `stable.prefix` = {:?}", st.prefix),
+            "give the regions prefixes where neither starts the other, e.g. \"stable/\" and \"mutable/\"",
+        ));
+    }
+    check_keys("stable.keys", st.keys)?;
+    check_shape("stable.shape", &st.shape, st.keys)?;
+    check_keys("mutable.keys", m.keys)?;
+    check_shape("mutable.shape", &m.shape, m.keys)?;
+    let prefill = m.prefill_keys();
+    if prefill == 0 || prefill > m.keys {
+        return Err(invalid(
+            "mutable.prefill",
+            prefill,
+            &format!("prefill must be in 1..=mutable.keys ({})", m.keys),
+            "lower it, or raise `mutable.keys`",
+        ));
+    }
+    if m.partition.is_empty() || partition_name(&m.partition, 0).is_empty() {
+        return Err(invalid(
+            "mutable.partition",
+            "\"\"",
+            "empty partition name",
+            "use a pattern like \"w{i}/\" ({i} is the writer index)",
+        ));
+    }
+    if m.partition.contains('~') {
+        return Err(invalid(
+            "mutable.partition",
+            format!("{:?}", m.partition),
+            "`~` is reserved for absent keys",
+            "remove the `~`",
+        ));
+    }
+    Ok(())
+}
+
+fn check_prefix(field: &str, p: &str) -> Check {
+    if p.contains('~') {
+        return Err(invalid(
+            field,
+            format!("{p:?}"),
+            "`~` is reserved for absent keys",
+            "remove it",
+        ));
+    }
+    Ok(())
+}
+
+fn check_keys(field: &str, keys: u64) -> Check {
+    if keys == 0 || keys > MAX_KEYS {
+        return Err(invalid(
+            field,
+            keys,
+            "keys must be in 1..=2^32",
+            "give e.g. 100000",
+        ));
+    }
+    Ok(())
+}
+
+fn check_shape(field: &str, shape: &KeyShape, keys: u64) -> Check {
+    match *shape {
+        KeyShape::Text { relations, objects } => {
+            if !(1..=16).contains(&relations) {
+                return Err(invalid(
+                    &format!("{field}.relations"),
+                    relations,
+                    "relations must be in 1..=16",
+                    "use e.g. 8",
+                ));
+            }
+            if objects == 0 {
+                return Err(invalid(
+                    &format!("{field}.objects"),
+                    0,
+                    "objects must be ≥ 1",
+                    "use e.g. 4",
+                ));
+            }
+        }
+        KeyShape::Bytes { len } => {
+            if !(1..=64).contains(&len) {
+                return Err(invalid(
+                    &format!("{field}.len"),
+                    len,
+                    "len must be in 1..=64",
+                    "use e.g. 16",
+                ));
+            }
+            if len < 8 && keys > 1u64 << (8 * len) {
+                return Err(invalid(
+                    &format!("{field}.len"),
+                    len,
+                    &format!("{len} bytes cannot spell {keys} distinct keys"),
+                    "raise `len` or lower `keys`",
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn check_weights(field: &str, weights: &[(&str, f64)]) -> Check {
+    for (name, w) in weights {
+        if !w.is_finite() || *w < 0.0 {
+            return Err(invalid(
+                &format!("{field}.{name}"),
+                w,
+                "weights must be finite and ≥ 0",
+                "use relative weights such as 80 and 20",
+            ));
+        }
+    }
+    if weights.iter().map(|w| w.1).sum::<f64>() <= 0.0 {
+        let all: Vec<String> = weights.iter().map(|(n, w)| format!("{n} = {w}")).collect();
+        return Err(invalid(
+            field,
+            format!("{{ {} }}", all.join(", ")),
+            "weights sum to 0",
+            "give at least one weight > 0",
+        ));
+    }
+    Ok(())
+}
+
+fn check_skew(field: &str, skew: &Skew) -> Check {
+    match *skew {
+        Skew::Zipf { theta, .. } | Skew::Latest { theta } => {
+            check_theta(&format!("{field}.theta"), theta)
+        }
+        Skew::Hotspot {
+            hot_fraction,
+            hot_ops,
+            ..
+        } => {
+            check_fraction(
+                &format!("{field}.hot_fraction"),
+                "hot fraction",
+                hot_fraction,
+            )?;
+            check_fraction(&format!("{field}.hot_ops"), "hot ops fraction", hot_ops)
+        }
+        Skew::Uniform | Skew::Sequential => Ok(()),
+    }
+}
+
+fn check_theta(field: &str, theta: f64) -> Check {
+    if !(theta.is_finite() && theta > 0.0) {
+        return Err(invalid(
+            field,
+            theta,
+            "theta must be > 0",
+            "use e.g. 0.99 (YCSB's default)",
+        ));
+    }
+    Ok(())
+}
+
+fn check_fraction(field: &str, what: &str, f: f64) -> Check {
+    if !(0.0..=1.0).contains(&f) {
+        return Err(invalid(
+            field,
+            f,
+            &format!("{what} {f} outside 0..=1"),
+            "give a fraction such as 0.2",
+        ));
+    }
+    Ok(())
+}
+
+fn check_rate(field: &str, rate: Option<f64>) -> Check {
+    match rate {
+        Some(r) if !(r.is_finite() && r > 0.0) => Err(invalid(
+            field,
+            r,
+            "rate must be > 0",
+            "give a positive rate per second per thread, or remove it for a closed loop",
+        )),
+        _ => Ok(()),
+    }
+}
+
+fn check_roles(s: &Spec) -> Check {
+    let r = &s.readers;
+    if r.ops_per_snapshot == 0 {
+        return Err(invalid(
+            "readers.ops_per_snapshot",
+            0,
+            "ops_per_snapshot must be ≥ 1",
+            "use 1 for a fresh snapshot per operation, or a large number for long-held snapshots",
+        ));
+    }
+    let m = &r.mix;
+    check_weights(
+        "readers.mix",
+        &[
+            ("get", m.get),
+            ("get_miss", m.get_miss),
+            ("contains", m.contains),
+            ("scan", m.scan),
+            ("count", m.count),
+        ],
+    )?;
+    check_weights(
+        "readers.regions",
+        &[("stable", r.regions.stable), ("mutable", r.regions.mutable)],
+    )?;
+    check_skew("readers.skew", &r.skew)?;
+    if r.scan.min == 0 || r.scan.min > r.scan.max {
+        return Err(invalid(
+            "readers.scan.min",
+            r.scan.min,
+            &format!("scan length min must be in 1..=max (max = {})", r.scan.max),
+            "make 1 ≤ min ≤ max",
+        ));
+    }
+    let depth_max = match (&s.stable.shape, &s.mutable.shape) {
+        (KeyShape::Text { .. }, KeyShape::Text { .. }) => 2,
+        (KeyShape::Bytes { len }, KeyShape::Text { .. })
+        | (KeyShape::Text { .. }, KeyShape::Bytes { len }) => (*len).min(2),
+        (KeyShape::Bytes { len: a }, KeyShape::Bytes { len: b }) => *a.min(b),
+    };
+    if r.scan.depth > depth_max {
+        return Err(invalid(
+            "readers.scan.depth",
+            r.scan.depth,
+            &format!("deeper than the keys allow (at most {depth_max})"),
+            "use 0 (region), 1 (entity / first byte) or 2",
+        ));
+    }
+    check_rate("readers.target_rate", r.target_rate)?;
+    let w = &s.writers;
+    if w.batch_size == 0 {
+        return Err(invalid(
+            "writers.batch_size",
+            0,
+            "batch size must be ≥ 1",
+            "use 1 to commit every write, or e.g. 16",
+        ));
+    }
+    let m = &w.mix;
+    check_weights(
+        "writers.mix",
+        &[
+            ("update", m.update),
+            ("insert", m.insert),
+            ("delete", m.delete),
+            ("delete_prefix", m.delete_prefix),
+            ("read_modify_write", m.read_modify_write),
+        ],
+    )?;
+    check_skew("writers.skew", &w.skew)?;
+    check_rate("writers.rate_limit", w.rate_limit)?;
+    check_rate("writers.target_rate", w.target_rate)
+}
+
+fn check_sweep(s: &Spec) -> Check {
+    let sw = &s.sweep;
+    if let Some(&t) = sw.threads.iter().find(|&&t| t == 0) {
+        return Err(invalid(
+            "sweep.threads",
+            t,
+            "thread counts must be ≥ 1",
+            "remove the 0",
+        ));
+    }
+    if !sw.theta.is_empty() && s.readers.skew.theta().is_none() && s.writers.skew.theta().is_none()
+    {
+        return Err(invalid(
+            "sweep.theta",
+            format!("{:?}", sw.theta),
+            "no role uses a zipf or latest skew, so theta would change nothing",
+            "set `readers.skew` or `writers.skew` to zipf/latest, or drop the axis",
+        ));
+    }
+    sw.theta
+        .iter()
+        .try_for_each(|&t| check_theta("sweep.theta", t))?;
+    let hotspot = |k: &Skew| matches!(k, Skew::Hotspot { .. });
+    if !sw.hot_fraction.is_empty() && !hotspot(&s.readers.skew) && !hotspot(&s.writers.skew) {
+        return Err(invalid(
+            "sweep.hot_fraction",
+            format!("{:?}", sw.hot_fraction),
+            "no role uses a hotspot skew, so hot_fraction would change nothing",
+            "set `readers.skew` or `writers.skew` to hotspot, or drop the axis",
+        ));
+    }
+    for &f in &sw.hot_fraction {
+        check_fraction("sweep.hot_fraction", "hot fraction", f)?;
+    }
+    if sw.batch_size.contains(&0) {
+        return Err(invalid(
+            "sweep.batch_size",
+            0,
+            "batch size must be ≥ 1",
+            "remove the 0",
+        ));
+    }
+    Ok(())
+}
+
+/// Checks that need concrete thread counts: at least one thread, and prefix-free partitions.
+fn check_point(s: &Spec) -> Check {
+    let (readers, writers) = s.threads.counts();
+    if readers + writers == 0 {
+        return Err(invalid(
+            "threads",
+            format!("readers = {readers}, writers = {writers}"),
+            "readers + writers must be ≥ 1",
+            "set `threads.readers` or `threads.writers` (or `threads.total`) to at least 1",
+        ));
+    }
+    if s.mutable.overlapping || writers < 2 {
+        return Ok(());
+    }
+    let mut names: Vec<String> = (0..writers)
+        .map(|i| partition_name(&s.mutable.partition, i))
+        .collect();
+    names.sort();
+    for pair in names.windows(2) {
+        if pair[1].starts_with(pair[0].as_str()) {
+            return Err(invalid(
+                "mutable.partition",
+                format!("{:?}", s.mutable.partition),
+                &format!("partition names `{}` and `{}` overlap", pair[0], pair[1]),
+                "end them with `/` (e.g. \"w{i}/\") and include `{i}`, or set \
+                 `mutable.overlapping = true` to run overlapping writers on purpose",
+            ));
+        }
+    }
+    Ok(())
+}
