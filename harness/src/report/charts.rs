@@ -272,7 +272,7 @@ mod tests {
         };
         let svg = render(&c).unwrap();
         assert!(svg.starts_with("<svg"), "{}", &svg[..40]);
-        assert!(svg.contains("threads") && svg.contains(">a<"));
+        assert!(svg.contains("threads") && svg.contains("\na\n"), "{svg}");
         assert_eq!(Fmt::Nines.label(3.0), "p99.9");
         assert_eq!(Fmt::Nines.label(2.5), "");
     }

@@ -67,7 +67,7 @@ pub fn fit(points: &[(f64, f64)]) -> Result<UslParams, String> {
     }
     let lambda = 1.0 / a;
     let (sigma, kappa) = (b * lambda, c * lambda);
-    let peak_n = if kappa > 0.0 && sigma < 1.0 {
+    let peak_n = if kappa > 1e-9 && sigma < 1.0 {
         ((1.0 - sigma) / kappa).sqrt()
     } else {
         f64::INFINITY
