@@ -78,10 +78,16 @@ fn row(ps: &[&PointResult]) -> SummaryRow {
         commit_p99_ns: spread(&lat("commit", |l| l.p99)),
         conflicts: ran.iter().map(|p| p.conflicts).sum(),
         oversubscribed: first.oversubscribed,
-        ns_per_op: {
-            let s = spread(&|p| p.ns_per_op);
-            (!ran.is_empty()).then_some(s.median)
-        },
+        ns_per_op: (!ran.is_empty()).then(|| spread(&|p| p.ns_per_op).median),
+        op_generation_ns: ran
+            .iter()
+            .any(|p| p.op_generation_ns.is_some())
+            .then(|| spread(&|p| p.op_generation_ns).median),
+        all_ops_p50_ns: (!ran.is_empty()).then(|| {
+            let fastest =
+                |p: &PointResult| p.latency_ns.values().map(|l| l.p50 as f64).reduce(f64::min);
+            spread(&fastest).median
+        }),
     }
 }
 
@@ -148,6 +154,8 @@ mod tests {
             timeline: vec![],
             conflicts: 0,
             refused_ops: 0,
+            discarded_writes: 0,
+            op_generation_ns: None,
             ns_per_op: None,
             capabilities: Caps::NONE,
             pinning: vec![],

@@ -39,11 +39,17 @@ impl fmt::Display for HarnessError {
                 "unknown backend `{name}`; valid backends: {} (see `harness list`)",
                 valid.join(", ")
             ),
-            HarnessError::Workload { what, message, presets } => write!(
-                f,
-                "cannot load workload `{what}`: {message}\n  fix: pass a preset ({}) or the path of a TOML spec file (`harness list` shows the presets)",
-                presets.join(", ")
-            ),
+            HarnessError::Workload { what, message, presets } => {
+                write!(f, "cannot load workload `{what}`: {message}")?;
+                if !message.contains("presets") {
+                    write!(
+                        f,
+                        "\n  fix: correct the spec file, or pass a preset ({}) — `harness list` describes them",
+                        presets.join(", ")
+                    )?;
+                }
+                Ok(())
+            }
             HarnessError::ZeroThreads { flag } => {
                 write!(f, "{flag}: every point needs at least one thread; use counts ≥ 1, e.g. `--threads 1,2,4`")
             }

@@ -20,6 +20,8 @@ pub struct CellId {
     pub writers: usize,
     pub repetition: u32,
     pub oversubscribed: bool,
+    /// CPUs available: `ns_per_op` counts at most this many threads as running at once.
+    pub cores: usize,
 }
 
 fn is_reader(t: &ThreadOut) -> bool {
@@ -76,6 +78,8 @@ pub fn point_result(
         sum(|c| c == LatClass::Commit),
     );
     let threads = run.threads.len();
+    let discarded: u64 = run.threads.iter().map(|t| t.rec.discarded).sum();
+    let (writes, all) = (writes - discarded.min(writes), all - discarded.min(all));
     PointResult {
         backend: id.backend,
         label: id.label,
@@ -97,7 +101,10 @@ pub fn point_result(
         timeline: timeline(run),
         conflicts: run.threads.iter().map(|t| t.conflicts).sum(),
         refused_ops: run.threads.iter().map(|t| t.rec.refused).sum(),
-        ns_per_op: (all > 0).then(|| elapsed * threads as f64 * 1e9 / all as f64),
+        discarded_writes: discarded,
+        op_generation_ns: None,
+        ns_per_op: (all > 0)
+            .then(|| elapsed * threads.min(id.cores.max(1)) as f64 * 1e9 / all as f64),
         capabilities: caps,
         pinning: run.threads.iter().filter_map(|t| t.cpu).collect(),
         open_loop_rate,

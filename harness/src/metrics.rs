@@ -78,6 +78,9 @@ pub struct ThreadRecorder {
     pub op_counts: Vec<u64>,
     /// Operations the backend refused (a conflicting zipper or lease): not timed, not counted.
     pub refused: u64,
+    /// Staged writes thrown away because their batch's commit was refused (they are timed, but
+    /// not counted as writes in throughput: they never took effect).
+    pub discarded: u64,
     pub intervals: Vec<IntervalRec>,
     current: usize,
 }
@@ -89,6 +92,7 @@ impl ThreadRecorder {
             hists: LatClass::ALL.iter().map(|_| histogram(3)).collect(),
             op_counts: vec![0; n_kinds],
             refused: 0,
+            discarded: 0,
             intervals: (0..n_intervals.max(1))
                 .map(|_| IntervalRec {
                     ops: 0,
@@ -126,6 +130,7 @@ impl ThreadRecorder {
         self.hists.iter_mut().for_each(Histogram::reset);
         self.op_counts.iter_mut().for_each(|c| *c = 0);
         self.refused = 0;
+        self.discarded = 0;
         for iv in &mut self.intervals {
             iv.ops = 0;
             iv.reads = 0;

@@ -95,7 +95,14 @@ pub struct PointResult {
     /// Operations not executed because the backend refused them (not timed, not in throughput).
     #[serde(default)]
     pub refused_ops: u64,
-    /// Thread-seconds per executed op, in ns (for `null`: the harness's own per-op floor).
+    /// Staged writes dropped because their commit was refused (not in write throughput).
+    #[serde(default)]
+    pub discarded_writes: u64,
+    /// Mean cost of generating one op (workloads' `next_op`), measured outside the window; the
+    /// rest of `ns_per_op` on `null` is dispatch, timing and recording.
+    #[serde(default)]
+    pub op_generation_ns: Option<f64>,
+    /// CPU-seconds per executed op, in ns (threads counted up to the core count) (for `null`: the harness's own per-op floor).
     pub ns_per_op: Option<f64>,
     pub capabilities: Caps,
     /// CPU each thread was bound to (readers first, then writers); empty when not pinned.
@@ -155,6 +162,11 @@ pub struct SummaryRow {
     pub conflicts: u64,
     pub oversubscribed: bool,
     pub ns_per_op: Option<f64>,
+    #[serde(default)]
+    pub op_generation_ns: Option<f64>,
+    /// Median p50 of all timed ops (for `null`: the cost of the timed region itself).
+    #[serde(default)]
+    pub all_ops_p50_ns: Option<f64>,
 }
 
 /// Median with min and max over repetitions.

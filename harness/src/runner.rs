@@ -305,6 +305,7 @@ fn drive<const RECORD: bool, R: ReadHandle, W: WriteHandle>(
     let clock = ctx.clock;
     let per_batch = matches!(role, Role::Writer);
     let mut unit_start = true;
+    let mut pending = 0u64; // stage ops since the last commit
     let mut done = 0u64;
     let mut now = clock.raw();
     while now < end && done < budget {
@@ -324,13 +325,19 @@ fn drive<const RECORD: bool, R: ReadHandle, W: WriteHandle>(
                 rec.next_interval();
                 boundary += ctx.iv;
             }
+            let class = class_of(kind);
             match outcome {
-                Ok(()) => rec.record(
-                    class_of(kind),
-                    kind_index(kind),
-                    clock.delta_as_nanos(t0, now),
-                ),
+                Ok(()) => rec.record(class, kind_index(kind), clock.delta_as_nanos(t0, now)),
                 Err(Refused) => rec.refused += 1,
+            }
+            match (class, outcome) {
+                (LatClass::Stage, Ok(())) => pending += 1,
+                (LatClass::Commit, Err(Refused)) => {
+                    rec.discarded += pending;
+                    pending = 0;
+                }
+                (LatClass::Commit, Ok(())) => pending = 0,
+                _ => {}
             }
         }
         done += 1;
@@ -370,6 +377,20 @@ fn execute<R: ReadHandle, W: WriteHandle>(
             Err(Refused)
         }
     }
+}
+
+/// Mean cost of `next_op` on a role's stream, in ns (over `n` ops, after `n` to warm up): the
+/// share of the harness floor that is op generation rather than timing and recording.
+pub fn op_generation_ns(spec: &Spec, role: Role, writers: usize, n: usize) -> f64 {
+    let mut s = OpStream::new(spec, role, 0, writers);
+    for _ in 0..n {
+        black_box(s.next_op().kind());
+    }
+    let t = std::time::Instant::now();
+    for _ in 0..n {
+        black_box(s.next_op().kind());
+    }
+    t.elapsed().as_nanos() as f64 / n as f64
 }
 
 /// The op kinds a role's stream produces (sampled from its first `n` ops), to check capabilities.

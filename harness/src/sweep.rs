@@ -24,7 +24,7 @@ use crate::{
     output,
     pacing::Ticks,
     results::{PointResult, Results, RunInfo, Throughput, SCHEMA_VERSION},
-    runner::{run_point, sample_kinds, PointPlan, Window},
+    runner::{op_generation_ns, run_point, sample_kinds, PointPlan, Window},
     workload,
 };
 
@@ -74,6 +74,13 @@ fn install_ctrlc() {
 
 /// Validates `opts` and runs the sweep; writes results into `opts.out` and returns them.
 pub fn run(opts: &RunOptions) -> Result<Results, HarnessError> {
+    if opts.backends.is_empty() {
+        return Err(HarnessError::BadArgument {
+            flag: "--backends",
+            value: String::new(),
+            expected: "one or more backend names, comma-separated (see `harness list`)",
+        });
+    }
     for b in &opts.backends {
         if backends::info(b).is_none() {
             return Err(HarnessError::UnknownBackend {
@@ -259,6 +266,7 @@ fn run_cell(
         writers,
         repetition: cell.rep,
         oversubscribed: point.readers + writers > cores,
+        cores,
     };
     let missing = info.caps.missing(&needs(&point.spec, point));
     if !missing.is_empty() {
@@ -287,18 +295,29 @@ fn run_cell(
         Pacing::Open { per_second } => Some(per_second),
         Pacing::Closed => None,
     };
-    backends::visit(
-        &cell.backend,
-        Cell1 {
-            plan: &plan,
-            clock,
-            ticks,
-            id,
-            rate,
-            stream_writers: point.writers,
-        },
-    )
-    .expect("validated backend name")
+    let cell1 = Cell1 {
+        plan: &plan,
+        clock,
+        ticks,
+        id,
+        rate,
+        stream_writers: point.writers,
+    };
+    let mut result = backends::visit(&cell.backend, cell1).expect("validated backend name");
+    if cell.backend == "null" {
+        // Weighted by each role's threads, like the ops behind `ns_per_op`.
+        let gen = |role, n: usize| {
+            if n == 0 {
+                0.0
+            } else {
+                op_generation_ns(&plan.spec, role, point.writers, 50_000) * n as f64
+            }
+        };
+        let total = (plan.readers + plan.writers) as f64;
+        result.op_generation_ns =
+            Some((gen(Role::Reader, plan.readers) + gen(Role::Writer, plan.writers)) / total);
+    }
+    result
 }
 
 /// Opens the named backend with the point's prefill and runs the point on it.
@@ -338,6 +357,8 @@ fn skipped(id: CellId, caps: Caps, why: String) -> PointResult {
         timeline: vec![],
         conflicts: 0,
         refused_ops: 0,
+        discarded_writes: 0,
+        op_generation_ns: None,
         ns_per_op: None,
         capabilities: caps,
         pinning: vec![],

@@ -48,7 +48,7 @@ pub fn render(r: &Results) -> String {
     );
     let _ = writeln!(
         out,
-        "{:<16} {:<14} {:>3} {:>3} {:>26} {:>7} {:>5} {:>9} {:>9} {:>10} {:>9}",
+        "{:<16} {:<24} {:>3} {:>3} {:>26} {:>7} {:>5} {:>9} {:>9} {:>10} {:>9}",
         "backend",
         "point",
         "R",
@@ -62,22 +62,18 @@ pub fn render(r: &Results) -> String {
         "conflicts"
     );
     for row in &r.summary {
-        let point = if row.variant.is_empty() {
-            row.label.clone()
-        } else {
-            format!("{} ({})", row.label, row.variant)
-        };
+        let point = point_name(row);
         if let Some(why) = &row.skipped {
             let _ = writeln!(
                 out,
-                "{:<16} {:<14} {:>3} {:>3}  skipped: {why}",
+                "{:<16} {:<24} {:>3} {:>3}  skipped: {why}",
                 row.backend, point, row.readers, row.writers
             );
             continue;
         }
         let _ = writeln!(
             out,
-            "{:<16} {:<14} {:>3} {:>3} {:>26} {:>7} {:>5} {:>9} {:>9} {:>10} {:>9}{}",
+            "{:<16} {:<24} {:>3} {:>3} {:>26} {:>7} {:>5} {:>9} {:>9} {:>10} {:>9}{}",
             row.backend,
             point,
             row.readers,
@@ -105,7 +101,7 @@ pub fn render(r: &Results) -> String {
         for w in &r.writer_impact {
             let _ = writeln!(
                 out,
-                "  {:<16} {:<14} {}R+{}W: {} vs {} alone → {:.2}x",
+                "  {:<16} {:<24} {}R+{}W: {} vs {} alone → {:.2}x",
                 w.backend,
                 w.label,
                 w.readers,
@@ -123,23 +119,43 @@ pub fn render(r: &Results) -> String {
             "\nhybrid throughput / peer throughput (medians, same run):"
         );
         for (label, peer, ratio) in ratios {
-            let _ = writeln!(out, "  {label:<14} vs {peer:<16} {ratio:.2}x");
+            let _ = writeln!(out, "  {label:<24} vs {peer:<16} {ratio:.2}x");
         }
     }
-    for row in r
+    let nulls: Vec<_> = r
         .summary
         .iter()
         .filter(|s| s.backend == "null" && s.skipped.is_none())
-    {
+        .collect();
+    if !nulls.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nharness floor (null backend; one clock read costs {:.1} ns here):",
+            r.env.clock.read_cost_ns
+        );
+    }
+    for row in nulls {
         if let Some(v) = row.ns_per_op {
+            let gen = row.op_generation_ns.unwrap_or(0.0);
             let _ = writeln!(
                 out,
-                "\nharness floor (null backend, {}): {v:.1} ns per op per thread, incl. timing + recording",
-                row.label
+                "  {:<24} {v:.1} ns/op per thread = {gen:.1} op generation + {:.1} dispatch, \
+                 2 clock reads and recording; timed region p50 {}",
+                point_name(row),
+                v - gen,
+                ns(row.all_ops_p50_ns.unwrap_or(0.0))
             );
         }
     }
     out
+}
+
+fn point_name(row: &crate::results::SummaryRow) -> String {
+    if row.variant.is_empty() {
+        row.label.clone()
+    } else {
+        format!("{} ({})", row.label, row.variant)
+    }
 }
 
 /// (point label, peer, hybrid median / peer median) for every point both ran.

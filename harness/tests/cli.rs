@@ -1,0 +1,164 @@
+//! End-to-end tests of the `harness` command on a tiny workload (tests/data/tiny.toml), its error
+//! messages on bad input, and the results schema round trip.
+
+use std::{
+    path::{Path, PathBuf},
+    process::{Command, Output},
+};
+
+use harness::{output::read_results, results::Results};
+
+fn harness(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_harness"))
+        .args(args)
+        .output()
+        .expect("run the harness binary")
+}
+
+fn data(name: &str) -> String {
+    format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A fresh, empty directory under the target dir.
+fn scratch(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn tiny_run_writes_results_skips_what_a_backend_cannot_serve_and_reports_the_floor() {
+    let out = scratch("tiny-run");
+    let o = harness(&[
+        "run",
+        "--workload",
+        &data("tiny.toml"),
+        "--backends",
+        "hybrid,dashmap,null,zipperhead",
+        "--duration",
+        "100ms",
+        "--out",
+        out.to_str().unwrap(),
+        "--no-progress",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(stdout.contains("harness floor"), "{stdout}");
+    assert!(
+        stdout.contains("read p99 with writers committing"),
+        "{stdout}"
+    );
+
+    let r = read_results(&out.join("results.json"))
+        .expect("results.json reads back through the schema");
+    assert_eq!(r.schema_version, harness::results::SCHEMA_VERSION);
+    assert_eq!(r.workload["name"], "tiny");
+    assert!(r.env.cores >= 1 && !r.env.rustc.is_empty() && !r.env.git_commit.is_empty());
+    assert!(r.env.clock.source.contains("quanta"));
+    // 2 points × 4 backends + 1 readers-only companion of hybrid (the r=1 w=1 point).
+    assert_eq!(
+        r.points.len(),
+        9,
+        "{:?}",
+        r.points
+            .iter()
+            .map(|p| (&p.backend, &p.label))
+            .collect::<Vec<_>>()
+    );
+    for p in r
+        .points
+        .iter()
+        .filter(|p| p.backend == "dashmap" && p.readers > 0)
+    {
+        let why = p.skipped.as_deref().expect("dashmap cannot serve scans");
+        assert!(why.contains("prefix scans"), "{why}");
+    }
+    let null = r
+        .points
+        .iter()
+        .find(|p| p.backend == "null" && p.readers == 1)
+        .unwrap();
+    assert!(null.skipped.is_none());
+    let per_op = null.ns_per_op.expect("null reports its per-op cost");
+    assert!(per_op > 0.0 && per_op < 100_000.0, "{per_op}");
+    assert!(null.op_generation_ns.is_some());
+    assert!(null.latency_ns["get"].count > 0 && null.latency_ns["get"].p50 > 0);
+    assert!(!null.timeline.is_empty());
+    let zh = r
+        .points
+        .iter()
+        .find(|p| p.backend == "zipperhead" && p.readers == 1 && p.writers == 1)
+        .unwrap();
+    assert!(
+        zh.conflicts > 0,
+        "a root reader must refuse the seed's partition writer"
+    );
+    assert!(r
+        .writer_impact
+        .iter()
+        .any(|w| w.backend == "hybrid" && w.ratio > 0.0));
+    let csv = std::fs::read_to_string(out.join("points.csv")).unwrap();
+    assert_eq!(csv.lines().count(), 1 + r.points.len());
+
+    // The schema round-trips.
+    let text = serde_json::to_string(&r).unwrap();
+    let back: Results = serde_json::from_str(&text).unwrap();
+    assert_eq!(back, r);
+}
+
+#[test]
+fn bad_input_fails_with_a_message_that_names_the_fix_and_writes_nothing() {
+    let out = scratch("bad-input");
+    let dir = out.to_str().unwrap();
+    let cases: [(&[&str], &str); 5] = [
+        (
+            &["--backends", "hybrid,nosuch"],
+            "valid backends: hybrid, zipperhead",
+        ),
+        (&["--workload", "no-such-preset"], "pattern-d"),
+        (&["--workload", &data("malformed.toml")], "line 5"),
+        (&["--threads", "0,2"], "at least one thread"),
+        (&["--backends", ""], "--backends"),
+    ];
+    for (args, needle) in cases {
+        let mut all = vec!["run", "--quick", "--out", dir];
+        all.extend_from_slice(args);
+        let o = harness(&all);
+        assert!(!o.status.success(), "{args:?} should fail");
+        let e = stderr(&o);
+        assert!(e.contains(needle), "{args:?}: {e}");
+    }
+    assert!(!out.exists(), "no output for a run that never started");
+
+    let file = scratch("out-is-a-file");
+    std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+    std::fs::write(&file, b"x").unwrap();
+    let o = harness(&["run", "--quick", "--out", file.to_str().unwrap()]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("--out DIR"), "{}", stderr(&o));
+}
+
+#[test]
+fn list_shows_presets_backends_and_capabilities() {
+    let o = harness(&["list"]);
+    assert!(o.status.success());
+    let s = String::from_utf8_lossy(&o.stdout);
+    for needle in [
+        "pattern-d",
+        "hybrid",
+        "zipperhead",
+        "imbl-arcswap",
+        "dashmap",
+        "null",
+        "snapshots",
+        "prefix-scans",
+    ] {
+        assert!(s.contains(needle), "{needle} missing from:\n{s}");
+    }
+    let help = harness(&["--help"]);
+    assert!(String::from_utf8_lossy(&help.stdout).contains("harness run --quick"));
+}
