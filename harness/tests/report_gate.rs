@@ -73,14 +73,9 @@ fn lat(base: f64, count: u64) -> LatencySummary {
 }
 
 fn split(t: usize) -> (usize, usize) {
-    if t == 1 {
-        (1, 0)
-    } else {
-        (
-            t - t / 4.max(1) - usize::from(t < 4),
-            t / 4 + usize::from(t < 4),
-        )
-    }
+    // 1 → r=1 w=0; otherwise a quarter writers (at least one).
+    let w = if t == 1 { 0 } else { (t / 4).max(1) };
+    (t - w, w)
 }
 
 fn point(
@@ -148,6 +143,8 @@ fn point(
             .collect(),
         conflicts: 0,
         refused_ops: 0,
+        discarded_writes: 0,
+        op_generation_ns: None,
         ns_per_op: Some(1e9 / total * t as f64),
         capabilities: Caps {
             snapshots: snap,

@@ -15,7 +15,8 @@ pub fn comparison(base: &Results, cur: &Results, max_regression: f64) -> Baselin
         ..GateOptions::default()
     };
     let (brows, crows) = (rows_of(base), rows_of(cur));
-    let metrics: [(&str, bool, fn(&SummaryRow) -> Spread); 5] = [
+    type Get = fn(&SummaryRow) -> Spread;
+    let metrics: [(&str, bool, Get); 5] = [
         ("total ops/s", true, |r| r.total_ops_per_s),
         ("read ops/s", true, |r| r.read_ops_per_s),
         ("write ops/s", true, |r| r.write_ops_per_s),

@@ -101,8 +101,9 @@ fn solve3(mut m: [[f64; 3]; 3], mut r: [f64; 3]) -> Option<[f64; 3]> {
         r.swap(col, piv);
         for row in col + 1..3 {
             let k = m[row][col] / m[col][col];
-            for j in col..3 {
-                m[row][j] -= k * m[col][j];
+            let pivot_row = m[col];
+            for (x, p) in m[row].iter_mut().zip(pivot_row).skip(col) {
+                *x -= k * p;
             }
             r[row] -= k * r[col];
         }
