@@ -149,11 +149,7 @@ fn fit_usl(s: &ScalingSeries) -> UslFit {
         Ok(params) => UslFit {
             backend: s.backend.clone(),
             params: Some(params),
-            note: (over > 0).then(|| {
-                format!(
-                    "{over} oversubscribed point(s) in the fit: σ and κ also measure time-slicing"
-                )
-            }),
+            note: usl_note(&params, pts.len(), over),
             oversubscribed_points: over,
         },
         Err(e) => UslFit {
@@ -163,6 +159,24 @@ fn fit_usl(s: &ScalingSeries) -> UslFit {
             oversubscribed_points: over,
         },
     }
+}
+
+fn usl_note(p: &usl::UslParams, n: usize, over: usize) -> Option<String> {
+    let mut v = Vec::new();
+    if !(0.0..1.0).contains(&p.sigma) || p.kappa < 0.0 {
+        v.push(
+            "not physical (σ outside [0, 1) or κ < 0): throughput is not USL-shaped here".into(),
+        );
+    }
+    if n == 3 {
+        v.push("3 thread counts: an exact fit with no residual, indicative only".to_string());
+    }
+    if over > 0 {
+        v.push(format!(
+            "{over} oversubscribed point(s) in the fit: σ and κ also measure time-slicing"
+        ));
+    }
+    (!v.is_empty()).then(|| v.join("; "))
 }
 
 fn scaling_notes(r: &Results, series: &[ScalingSeries]) -> Vec<String> {

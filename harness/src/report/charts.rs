@@ -135,7 +135,7 @@ pub fn render(c: &Chart) -> Result<String, String> {
     };
     let (mut x0, mut x1) = bounds(pts().map(|p| p.0));
     let (mut y0, mut y1) = bounds(pts().map(|p| p.1));
-    let xpad = ((x1 - x0) * 0.04).max(0.2);
+    let xpad = if x1 > x0 { (x1 - x0) * 0.04 } else { 0.5 };
     (x0, x1) = (x0 - xpad, x1 + xpad);
     let mut buf = String::new();
     {
@@ -209,12 +209,14 @@ where
             .filter(|p| p.0.is_finite() && p.1.is_finite() && (!c.y_log || p.1 > 0.0))
             .collect();
         let legend = move |(x, y): (i32, i32)| PathElement::new(vec![(x, y), (x + 18, y)], style);
+        // Dashed lines (baseline, fits, ideal) stay out of the legend: the chart title says so.
         if s.dashed {
-            chart
+            let anno = chart
                 .draw_series(DashedLineSeries::new(pts.clone(), 6, 4, style))
-                .map_err(err)?
-                .label(&s.name)
-                .legend(legend);
+                .map_err(err)?;
+            if s.color == GREY {
+                anno.label(&s.name).legend(legend);
+            }
         } else {
             chart
                 .draw_series(LineSeries::new(pts.clone(), style))

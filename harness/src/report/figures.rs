@@ -18,7 +18,7 @@ impl Colors<'_> {
 
 fn chart(title: &str, x: &str, y: &str, x_fmt: Fmt, y_fmt: Fmt) -> Chart {
     Chart {
-        title: title.into(),
+        title: format!("{title} (dashed: baseline/fit)"),
         x_label: x.into(),
         y_label: y.into(),
         x_fmt,
@@ -63,7 +63,7 @@ fn scaling_lines(
 pub fn scaling(m: &Scaling, col: &Colors) -> Vec<Chart> {
     let th = "threads (readers + writers)";
     let mut total = chart(
-        "Total throughput (× = oversubscribed)",
+        "Throughput, × oversubscribed",
         th,
         "ops/s",
         Fmt::Int,
