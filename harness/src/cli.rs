@@ -36,6 +36,39 @@ pub enum Command {
     Run(RunArgs),
     /// List workload presets, backends and their capabilities.
     List,
+    /// Write one self-contained index.html (charts as inline SVG) from a results.json.
+    Report(ReportArgs),
+    /// Compare a results file against a baseline: exit 0 pass, 1 regressed, 2 incomparable.
+    Gate(GateArgs),
+}
+
+#[derive(clap::Args, Debug)]
+pub struct ReportArgs {
+    /// results.json written by `harness run`.
+    #[arg(value_name = "RESULTS.json")]
+    pub results: PathBuf,
+    /// Another results file of the same workload to overlay and compare against.
+    #[arg(long, value_name = "OTHER.json")]
+    pub baseline: Option<PathBuf>,
+    /// Directory to write index.html into.
+    #[arg(short, long, value_name = "DIR")]
+    pub out: PathBuf,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct GateArgs {
+    /// The reference results file (e.g. committed under reports/).
+    #[arg(long, value_name = "BASE.json")]
+    pub baseline: PathBuf,
+    /// The results file to judge.
+    #[arg(long, value_name = "CUR.json")]
+    pub current: PathBuf,
+    /// Worst tolerated change of a normalized metric beyond the repetitions' spread.
+    #[arg(long, default_value = "10%", value_parser = crate::gate::parse_fraction, value_name = "PCT")]
+    pub max_regression: f64,
+    /// Backend every other backend is normalized by (default: rwlock-pathmap).
+    #[arg(long, value_name = "NAME")]
+    pub reference: Option<String>,
 }
 
 #[derive(clap::Args, Debug)]
@@ -124,6 +157,20 @@ pub fn main() -> ExitCode {
             print!("{}", list());
             ExitCode::SUCCESS
         }
+        Command::Report(a) => ExitCode::from(crate::report::run_cli(
+            &a.results,
+            a.baseline.as_deref(),
+            &a.out,
+        )),
+        Command::Gate(a) => ExitCode::from(crate::gate::run_cli(
+            &a.baseline,
+            &a.current,
+            &crate::gate::GateOptions {
+                max_regression: a.max_regression,
+                reference: a.reference,
+                ..Default::default()
+            },
+        )),
         Command::Run(args) => match crate::sweep::run(&args.options()) {
             Ok(results) => {
                 print!("{}", table::render(&results));

@@ -1,0 +1,79 @@
+//! Human-readable numbers for tick labels and tables: 1.2M ops/s, 850 ns, 3.4 µs, 12 ms.
+
+/// `1234567.0` → `"1.23M"`; plain below 1000.
+pub fn si(v: f64) -> String {
+    let a = v.abs();
+    let (d, s) = if a >= 1e9 {
+        (1e9, "G")
+    } else if a >= 1e6 {
+        (1e6, "M")
+    } else if a >= 1e3 {
+        (1e3, "k")
+    } else {
+        (1.0, "")
+    };
+    trim(v / d) + s
+}
+
+/// Nanoseconds in the largest unit that keeps the number ≥ 1: `"850 ns"`, `"3.4 µs"`, `"12 ms"`.
+pub fn ns(v: f64) -> String {
+    let a = v.abs();
+    let (d, s) = if a >= 1e9 {
+        (1e9, "s")
+    } else if a >= 1e6 {
+        (1e6, "ms")
+    } else if a >= 1e3 {
+        (1e3, "µs")
+    } else {
+        (1.0, "ns")
+    };
+    format!("{} {s}", trim(v / d))
+}
+
+/// Bytes in MiB/GiB.
+pub fn bytes(v: f64) -> String {
+    if v >= 1024.0 * 1024.0 * 1024.0 {
+        format!("{} GiB", trim(v / (1024.0 * 1024.0 * 1024.0)))
+    } else {
+        format!("{} MiB", trim(v / (1024.0 * 1024.0)))
+    }
+}
+
+/// A signed percentage change: `+12.3%`, `-4.0%`.
+pub fn pct(change: f64) -> String {
+    format!("{:+.1}%", change * 100.0)
+}
+
+/// At most three significant digits, no trailing zeros.
+fn trim(x: f64) -> String {
+    let digits = if x.abs() >= 100.0 {
+        0
+    } else if x.abs() >= 10.0 {
+        1
+    } else {
+        2
+    };
+    let s = format!("{x:.digits$}");
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats() {
+        assert_eq!(si(1_234_567.0), "1.23M");
+        assert_eq!(si(950.0), "950");
+        assert_eq!(si(12_000.0), "12k");
+        assert_eq!(ns(850.0), "850 ns");
+        assert_eq!(ns(3_400.0), "3.4 µs");
+        assert_eq!(ns(12_000_000.0), "12 ms");
+        assert_eq!(bytes(3.0 * 1024.0 * 1024.0), "3 MiB");
+        assert_eq!(pct(-0.2), "-20.0%");
+    }
+}
