@@ -175,6 +175,13 @@ pub fn main() -> ExitCode {
             Ok(results) => {
                 print!("{}", table::render(&results));
                 println!("\nwrote {}/results.json and points.csv", args.out.display());
+                match crate::report::write_report(&results, None, &args.out) {
+                    Ok(page) => println!("report: {}", page.display()),
+                    Err(e) => {
+                        eprintln!("error: the results are saved, but the report failed: {e}");
+                        return ExitCode::from(1);
+                    }
+                }
                 if results.run.interrupted {
                     ExitCode::from(130)
                 } else {
