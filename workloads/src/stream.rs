@@ -12,8 +12,8 @@ use rand_distr::weighted::WeightedAliasIndex;
 use rand_xoshiro::Xoshiro256PlusPlus;
 
 use crate::distribution::KeySampler;
-use crate::keys::{self, miss_pad, push_suffix, FULL, MISS_BYTE};
-use crate::spec::{KeyShape, Spec};
+use crate::keys::{self, miss_pad, KeyRenderer, FULL, MISS_BYTE};
+use crate::spec::Spec;
 
 /// The two roles a thread can play.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -160,7 +160,7 @@ struct ReadRegion {
     prefixes: Vec<Vec<u8>>,
     pads: Vec<usize>,
     pick: Option<Uniform<usize>>,
-    shape: KeyShape,
+    shape: KeyRenderer,
     sampler: KeySampler,
 }
 
@@ -178,7 +178,7 @@ struct ReaderState {
 struct WriterState {
     mix: WeightedAliasIndex<f64>,
     prefix: Vec<u8>,
-    shape: KeyShape,
+    shape: KeyRenderer,
     sampler: KeySampler,
     next_insert: u64,
     batch_size: usize,
@@ -188,6 +188,9 @@ struct WriterState {
     pending_put: Option<u64>,
 }
 
+// One stream per thread, built once: boxing the larger variant would only add a pointer chase
+// to every `next_op`.
+#[allow(clippy::large_enum_variant)]
 enum State {
     Reader(ReaderState),
     Writer(WriterState),
@@ -272,7 +275,7 @@ fn reader(spec: &Spec, partitions: Vec<Vec<u8>>, start: u64) -> ReaderState {
         pads: vec![1],
         prefixes: vec![spec.stable_prefix().to_vec()],
         pick: None,
-        shape: spec.stable.shape.clone(),
+        shape: KeyRenderer::new(&spec.stable.shape),
         sampler: KeySampler::new(&spec.readers.skew, spec.stable.keys, start),
     };
     let w = &spec.readers.regions;
@@ -285,7 +288,7 @@ fn reader(spec: &Spec, partitions: Vec<Vec<u8>>, start: u64) -> ReaderState {
                 .collect(),
             pick: (partitions.len() > 1).then(|| Uniform::new(0, partitions.len()).unwrap()),
             prefixes: partitions,
-            shape: spec.mutable.shape.clone(),
+            shape: KeyRenderer::new(&spec.mutable.shape),
             sampler: KeySampler::new(&spec.readers.skew, spec.mutable.prefill_keys(), start),
         }
     });
@@ -317,7 +320,7 @@ fn writer(spec: &Spec, prefix: Vec<u8>, thread: usize, start: u64) -> WriterStat
     WriterState {
         mix: WeightedAliasIndex::new(weights).expect("validated write mix"),
         prefix,
-        shape: spec.mutable.shape.clone(),
+        shape: KeyRenderer::new(&spec.mutable.shape),
         sampler: KeySampler::new(&spec.writers.skew, spec.mutable.keys, start),
         next_insert: spec.mutable.keys,
         batch_size: spec.writers.batch_size,
@@ -351,7 +354,7 @@ fn next_read<'a>(
     buf.extend_from_slice(&region.prefixes[part]);
     match kind {
         OpKind::Scan | OpKind::Count => {
-            push_suffix(&region.shape, idx, r.depth, buf);
+            region.shape.push(idx, r.depth, buf);
             if kind == OpKind::Scan {
                 let limit = r.scan_len.sample(rng);
                 Op::Scan { prefix: buf, limit }
@@ -360,7 +363,7 @@ fn next_read<'a>(
             }
         }
         _ => {
-            push_suffix(&region.shape, idx, FULL, buf);
+            region.shape.push(idx, FULL, buf);
             match kind {
                 OpKind::Get => Op::Get { key: buf },
                 OpKind::Contains => Op::Contains { key: buf },
@@ -399,11 +402,11 @@ fn next_write<'a>(
     buf.clear();
     buf.extend_from_slice(&w.prefix);
     if choice == 3 {
-        push_suffix(&w.shape, idx, 1, buf);
+        w.shape.push(idx, 1, buf);
         w.staged += 1;
         return Op::DeletePrefix { prefix: buf };
     }
-    push_suffix(&w.shape, idx, FULL, buf);
+    w.shape.push(idx, FULL, buf);
     w.seq += 1;
     let value = w.value_base | w.seq;
     match choice {

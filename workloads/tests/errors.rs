@@ -20,13 +20,29 @@ fn assert_has(msg: &str, parts: &[&str]) {
 #[test]
 fn no_threads() {
     let m = err("[threads]\nreaders = 0\nwriters = 0\n");
-    assert_has(&m, &["bad.toml", "`threads`", "readers + writers must be ≥ 1", "set `threads.readers`"]);
+    assert_has(
+        &m,
+        &[
+            "bad.toml",
+            "`threads`",
+            "readers + writers must be ≥ 1",
+            "set `threads.readers`",
+        ],
+    );
 }
 
 #[test]
 fn overlapping_partition_names() {
     let m = err("[threads]\nreaders = 1\nwriters = 11\n[mutable]\npartition = \"w{i}\"\n");
-    assert_has(&m, &["mutable.partition", "`w1` and `w10` overlap", "end them with `/`", "overlapping = true"]);
+    assert_has(
+        &m,
+        &[
+            "mutable.partition",
+            "`w1` and `w10` overlap",
+            "end them with `/`",
+            "overlapping = true",
+        ],
+    );
     let shared = err("[threads]\nwriters = 2\n[mutable]\npartition = \"shared/\"\n");
     assert_has(&shared, &["`shared/` and `shared/` overlap"]);
 }
@@ -42,7 +58,10 @@ fn overlap_is_accepted_when_it_is_the_point() {
 #[test]
 fn theta_not_positive() {
     let m = err("[readers]\nskew = { kind = \"zipf\", theta = 0.0 }\n");
-    assert_has(&m, &["readers.skew.theta", "= 0", "theta must be > 0", "0.99"]);
+    assert_has(
+        &m,
+        &["readers.skew.theta", "= 0", "theta must be > 0", "0.99"],
+    );
     let sweep = err("[sweep]\ntheta = [0.5, -1.0]\n");
     assert_has(&sweep, &["sweep.theta", "-1", "theta must be > 0"]);
 }
@@ -50,13 +69,22 @@ fn theta_not_positive() {
 #[test]
 fn hot_fraction_out_of_range() {
     let m = err("[writers]\nskew = { kind = \"hotspot\", hot_fraction = 1.5, hot_ops = 0.9 }\n");
-    assert_has(&m, &["writers.skew.hot_fraction", "hot fraction 1.5 outside 0..=1"]);
+    assert_has(
+        &m,
+        &[
+            "writers.skew.hot_fraction",
+            "hot fraction 1.5 outside 0..=1",
+        ],
+    );
 }
 
 #[test]
 fn weights_sum_to_zero() {
     let m = err("[readers]\nmix = { get = 0, get_miss = 0, contains = 0, scan = 0, count = 0 }\n");
-    assert_has(&m, &["readers.mix", "weights sum to 0", "at least one weight > 0"]);
+    assert_has(
+        &m,
+        &["readers.mix", "weights sum to 0", "at least one weight > 0"],
+    );
     let neg = err("[writers]\nmix = { update = -1 }\n");
     assert_has(&neg, &["writers.mix.update", "-1", "≥ 0"]);
 }
@@ -70,7 +98,14 @@ fn batch_size_zero() {
 #[test]
 fn ops_per_snapshot_zero() {
     let m = err("[readers]\nops_per_snapshot = 0\n");
-    assert_has(&m, &["readers.ops_per_snapshot", "must be ≥ 1", "long-held snapshots"]);
+    assert_has(
+        &m,
+        &[
+            "readers.ops_per_snapshot",
+            "must be ≥ 1",
+            "long-held snapshots",
+        ],
+    );
 }
 
 #[test]
@@ -90,7 +125,14 @@ fn malformed_toml_names_origin_and_position() {
     let m = err("[run\nseed = 1\n");
     assert_has(&m, &["bad.toml", "malformed workload spec", "line 2"]);
     let unknown = err("[readers]\nops_per_snapshots = 5\n");
-    assert_has(&unknown, &["bad.toml", "unknown field `ops_per_snapshots`", "ops_per_snapshot"]);
+    assert_has(
+        &unknown,
+        &[
+            "bad.toml",
+            "unknown field `ops_per_snapshots`",
+            "ops_per_snapshot",
+        ],
+    );
     let wrong_type = err("[writers]\nbatch_size = \"big\"\n");
     assert_has(&wrong_type, &["batch_size", "line 3"]);
 }
@@ -98,7 +140,15 @@ fn malformed_toml_names_origin_and_position() {
 #[test]
 fn bad_duration_string() {
     let m = err("[run]\nduration = \"2 seconds\"\n");
-    assert_has(&m, &["bad.toml", "bad duration `2 seconds`", "\"500ms\"", "line 3"]);
+    assert_has(
+        &m,
+        &[
+            "bad.toml",
+            "bad duration `2 seconds`",
+            "\"500ms\"",
+            "line 3",
+        ],
+    );
 }
 
 #[test]
@@ -110,7 +160,10 @@ fn empty_partition_name() {
 #[test]
 fn rate_not_positive() {
     let m = err("[writers]\nrate_limit = 0.0\n");
-    assert_has(&m, &["writers.rate_limit", "rate must be > 0", "closed loop"]);
+    assert_has(
+        &m,
+        &["writers.rate_limit", "rate must be > 0", "closed loop"],
+    );
     let open = err("[readers]\ntarget_rate = -5.0\n");
     assert_has(&open, &["readers.target_rate", "-5"]);
 }
@@ -158,6 +211,9 @@ fn invalid_errors_carry_their_field() {
     let mut spec = Spec::preset("pattern-d").unwrap();
     spec.writers.batch_size = 0;
     let m = spec.validate().unwrap_err().to_string();
-    assert!(m.starts_with("spec `pattern-d`: `writers.batch_size`"), "{m}");
+    assert!(
+        m.starts_with("spec `pattern-d`: `writers.batch_size`"),
+        "{m}"
+    );
     assert!(matches!(e, SpecError::Invalid { .. }));
 }

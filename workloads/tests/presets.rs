@@ -45,7 +45,10 @@ fn pattern_d_is_the_hybrid_default() {
     assert_eq!(labels, ["r=1 w=0", "r=1 w=1", "r=3 w=1"]);
     assert_eq!(d.batch_size(), 16);
     assert_eq!(d.stable.keys, 100_000);
-    assert_eq!(d.partitions(2), vec![b"mutable/w0/".to_vec(), b"mutable/w1/".to_vec()]);
+    assert_eq!(
+        d.partitions(2),
+        vec![b"mutable/w0/".to_vec(), b"mutable/w1/".to_vec()]
+    );
     assert_eq!(d.stable_prefix(), b"stable/");
     assert_eq!(d.pacing(Role::Reader), Pacing::Closed);
     assert!(!d.overlapping_partitions());
@@ -62,7 +65,10 @@ fn seed_patterns_are_recreated() {
     let wc = Spec::preset("worst-case").unwrap();
     assert!(wc.overlapping_partitions());
     let parts = wc.partitions(4);
-    assert!(parts.iter().all(|p| p == &parts[0]), "all writers share one prefix");
+    assert!(
+        parts.iter().all(|p| p == &parts[0]),
+        "all writers share one prefix"
+    );
     let a = Spec::preset("pattern-a").unwrap();
     assert!(a.points().iter().all(|p| p.writers == 0));
     let b = Spec::preset("ycsb-b").unwrap();

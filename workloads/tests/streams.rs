@@ -38,7 +38,11 @@ fn shapes() -> Vec<Spec> {
     vec![
         small(r#"{ kind = "text" }"#, "w{i}/", false),
         small(r#"{ kind = "bytes", len = 12 }"#, "w{i}/", false),
-        small(r#"{ kind = "text", relations = 3, objects = 2 }"#, "w{i}", true),
+        small(
+            r#"{ kind = "text", relations = 3, objects = 2 }"#,
+            "w{i}",
+            true,
+        ),
         small(r#"{ kind = "bytes", len = 4 }"#, "shared/", true),
     ]
 }
@@ -94,7 +98,10 @@ fn reader_keys_hit_and_miss_the_prefill_as_promised() {
                     }
                     OpKind::Scan | OpKind::Count => {
                         assert!(in_region(&key));
-                        assert!(prefill.iter().any(|k| k.starts_with(&key)), "empty prefix {key:?}");
+                        assert!(
+                            prefill.iter().any(|k| k.starts_with(&key)),
+                            "empty prefix {key:?}"
+                        );
                         if kind == OpKind::Scan {
                             assert!((1..=100).contains(&limit));
                         }
@@ -139,7 +146,11 @@ fn writer_keys_stay_in_the_partition_and_batches_commit() {
             let mut pending_get: Option<Vec<u8>> = None;
             for (kind, key, _) in ops {
                 if let Some(k) = pending_get.take() {
-                    assert_eq!((kind, &key), (OpKind::Put, &k), "read-modify-write puts its key");
+                    assert_eq!(
+                        (kind, &key),
+                        (OpKind::Put, &k),
+                        "read-modify-write puts its key"
+                    );
                 }
                 match kind {
                     OpKind::Commit => {
@@ -212,7 +223,10 @@ fn prefill_is_deterministic_and_sized() {
     let distinct: HashSet<_> = a.iter().map(|(k, _)| k).collect();
     assert_eq!(distinct.len(), a.len());
     assert!(matches!(spec.stable.shape, KeyShape::Bytes { len: 12 }));
-    assert!(a.iter().take(5000).all(|(k, _)| k.len() == b"stable/".len() + 12));
+    assert!(a
+        .iter()
+        .take(5000)
+        .all(|(k, _)| k.len() == b"stable/".len() + 12));
 }
 
 #[test]
