@@ -6,7 +6,7 @@
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use std::hint::black_box;
-use workloads::{OpStream, Role, Skew, Spec};
+use workloads::{KeySampler, OpStream, Role, Skew, Spec};
 
 fn skews() -> Vec<(&'static str, Skew)> {
     vec![
@@ -68,5 +68,32 @@ fn next_op(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, next_op);
+/// Reference points measured in the same run, so figures from a loaded, shared machine can be
+/// read as ratios: one raw generator draw (rand's SmallRng is xoshiro256++ on 64-bit targets, the
+/// streams' generator), and one key-index draw per sampler over 1e5 keys, θ 0.99.
+fn baselines(c: &mut Criterion) {
+    use rand::rngs::SmallRng;
+    use rand::{RngCore, SeedableRng};
+    let mut group = c.benchmark_group("baseline");
+    group.throughput(Throughput::Elements(1));
+    let mut rng = SmallRng::seed_from_u64(1);
+    group.bench_function("xoshiro256pp_u64", |b| b.iter(|| black_box(rng.next_u64())));
+    for (name, exact) in [
+        ("zipf_table_sample", false),
+        ("rand_distr_zipf_sample", true),
+    ] {
+        let skew = Skew::Zipf {
+            theta: 0.99,
+            scrambled: false,
+            exact,
+        };
+        let mut sampler = KeySampler::new(&skew, 100_000, 0);
+        group.bench_function(name, |b| {
+            b.iter(|| black_box(sampler.sample(&mut rng, 99_999)))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, baselines, next_op);
 criterion_main!(benches);

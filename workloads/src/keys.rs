@@ -90,7 +90,9 @@ impl KeyRenderer {
                     return;
                 }
                 let relation = objects.div(within);
-                buf.extend_from_slice(RELATIONS[relation as usize].as_bytes());
+                for &b in RELATIONS[relation as usize].as_bytes() {
+                    buf.push(b);
+                }
                 buf.push(b'/');
                 if depth == 2 {
                     return;
@@ -136,17 +138,16 @@ impl Divisor {
 /// Writes `v` in decimal without allocating (an itoa-style writer).
 #[inline]
 pub fn push_decimal(mut v: u64, buf: &mut Vec<u8>) {
-    let mut digits = [0u8; 20];
-    let mut i = digits.len();
+    // Least significant digit first, then reversed in place: no memcpy call for a few bytes.
+    let start = buf.len();
     loop {
-        i -= 1;
-        digits[i] = b'0' + (v % 10) as u8;
+        buf.push(b'0' + (v % 10) as u8);
         v /= 10;
         if v == 0 {
             break;
         }
     }
-    buf.extend_from_slice(&digits[i..]);
+    buf[start..].reverse();
 }
 
 /// The first `take` of the `len` bytes of key `idx`. The first `min(len, 8)` bytes are a
