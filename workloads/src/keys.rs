@@ -81,24 +81,27 @@ impl KeyRenderer {
                 if depth == 0 {
                     return;
                 }
+                // Rendered into a stack array with fixed-size copies, then appended at once:
+                // a few bytes pushed one by one cost more (capacity checks) than the whole key.
+                let mut out = [0u8; 64];
                 let entity = per_entity.div(idx);
                 let within = idx - entity * per_entity.d;
-                buf.push(b'e');
-                push_decimal(entity, buf);
-                buf.push(b'/');
-                if depth == 1 {
-                    return;
+                out[0] = b'e';
+                let mut n = write_decimal(entity, &mut out, 1);
+                out[n] = b'/';
+                n += 1;
+                if depth >= 2 {
+                    let relation = objects.div(within) as usize;
+                    out[n..n + 16].copy_from_slice(&RELATION_BYTES[relation]);
+                    n += RELATIONS[relation].len();
+                    out[n] = b'/';
+                    n += 1;
+                    if depth >= 3 {
+                        out[n] = b'o';
+                        n = write_decimal(within - relation as u64 * objects.d, &mut out, n + 1);
+                    }
                 }
-                let relation = objects.div(within);
-                for &b in RELATIONS[relation as usize].as_bytes() {
-                    buf.push(b);
-                }
-                buf.push(b'/');
-                if depth == 2 {
-                    return;
-                }
-                buf.push(b'o');
-                push_decimal(within - relation * objects.d, buf);
+                buf.extend_from_slice(&out[..n]);
             }
             KeyRenderer::Bytes(len) => push_bytes(idx, *len, depth.min(*len), buf),
         }
@@ -135,19 +138,40 @@ impl Divisor {
     }
 }
 
-/// Writes `v` in decimal without allocating (an itoa-style writer).
+/// Relation names padded to 16 bytes, for fixed-size copies.
+const RELATION_BYTES: [[u8; 16]; 16] = {
+    let mut table = [[0u8; 16]; 16];
+    let mut r = 0;
+    while r < 16 {
+        let name = RELATIONS[r].as_bytes();
+        let mut i = 0;
+        while i < name.len() {
+            table[r][i] = name[i];
+            i += 1;
+        }
+        r += 1;
+    }
+    table
+};
+
+/// Writes `v` in decimal into `out` at `at`; returns the end. `out` must have 20 bytes free.
 #[inline]
-pub fn push_decimal(mut v: u64, buf: &mut Vec<u8>) {
-    // Least significant digit first, then reversed in place: no memcpy call for a few bytes.
-    let start = buf.len();
+fn write_decimal(mut v: u64, out: &mut [u8; 64], at: usize) -> usize {
+    let end = at + decimal_len(v);
+    let mut i = end;
     loop {
-        buf.push(b'0' + (v % 10) as u8);
+        i -= 1;
+        out[i] = b'0' + (v % 10) as u8;
         v /= 10;
         if v == 0 {
-            break;
+            return end;
         }
     }
-    buf[start..].reverse();
+}
+
+#[inline]
+fn decimal_len(v: u64) -> usize {
+    v.checked_ilog10().unwrap_or(0) as usize + 1
 }
 
 /// The first `take` of the `len` bytes of key `idx`. The first `min(len, 8)` bytes are a
@@ -349,9 +373,9 @@ mod tests {
     #[test]
     fn decimal_writer_matches_format() {
         for v in [0u64, 7, 10, 99, 100, 12345, u64::MAX] {
-            let mut b = Vec::new();
-            push_decimal(v, &mut b);
-            assert_eq!(b, v.to_string().into_bytes());
+            let mut out = [0u8; 64];
+            let end = write_decimal(v, &mut out, 3);
+            assert_eq!(&out[3..end], v.to_string().as_bytes());
         }
     }
 }
