@@ -7,13 +7,12 @@
 //! the role and the thread index.
 
 use rand::distr::{Bernoulli, Distribution, Uniform};
-use rand::SeedableRng;
-use rand_distr::weighted::WeightedAliasIndex;
+use rand::{RngCore, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
 
 use crate::distribution::KeySampler;
-use crate::keys::{self, miss_pad, push_suffix, FULL, MISS_BYTE};
-use crate::spec::{KeyShape, Spec};
+use crate::keys::{self, miss_pad, KeyRenderer, FULL, MISS_BYTE};
+use crate::spec::Spec;
 
 /// The two roles a thread can play.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -155,17 +154,60 @@ impl Op<'_> {
     }
 }
 
+/// A choice among a few weighted alternatives from one 64-bit draw: cumulative thresholds
+/// scaled to 2^64, scanned in order (a handful of compares is cheaper than an alias table here).
+#[derive(Clone, Debug)]
+struct Choice {
+    thresholds: Vec<u64>,
+}
+
+impl Choice {
+    /// Weights must be finite, ≥ 0 and not all zero (validated).
+    fn new(weights: &[f64]) -> Choice {
+        let total: f64 = weights.iter().sum();
+        let last = weights
+            .iter()
+            .rposition(|&w| w > 0.0)
+            .expect("a positive weight");
+        let mut acc = 0.0;
+        let thresholds = weights
+            .iter()
+            .enumerate()
+            .map(|(i, w)| {
+                acc += w;
+                if i >= last {
+                    u64::MAX
+                } else {
+                    (acc / total * 18_446_744_073_709_551_616.0) as u64
+                }
+            })
+            .collect();
+        Choice { thresholds }
+    }
+
+    #[inline]
+    fn pick(&self, rng: &mut Xoshiro256PlusPlus) -> usize {
+        let x = rng.next_u64();
+        self.thresholds
+            .iter()
+            .position(|&t| x < t)
+            .unwrap_or(self.thresholds.len() - 1)
+    }
+}
+
 /// Keys a reader draws from: the stable region, or all writers' partitions.
 struct ReadRegion {
-    prefixes: Vec<Vec<u8>>,
+    /// One key buffer per prefix, each starting with its prefix (never overwritten).
+    bufs: Vec<Vec<u8>>,
+    prefix_lens: Vec<usize>,
     pads: Vec<usize>,
     pick: Option<Uniform<usize>>,
-    shape: KeyShape,
+    shape: KeyRenderer,
     sampler: KeySampler,
 }
 
 struct ReaderState {
-    mix: WeightedAliasIndex<f64>,
+    mix: Choice,
     mutable_p: Option<Bernoulli>,
     stable: ReadRegion,
     mutable: Option<ReadRegion>,
@@ -176,9 +218,11 @@ struct ReaderState {
 }
 
 struct WriterState {
-    mix: WeightedAliasIndex<f64>,
-    prefix: Vec<u8>,
-    shape: KeyShape,
+    mix: Choice,
+    /// The key buffer; starts with the partition prefix (never overwritten).
+    buf: Vec<u8>,
+    prefix_len: usize,
+    shape: KeyRenderer,
     sampler: KeySampler,
     next_insert: u64,
     batch_size: usize,
@@ -188,6 +232,9 @@ struct WriterState {
     pending_put: Option<u64>,
 }
 
+// One stream per thread, built once: boxing the larger variant would only add a pointer chase
+// to every `next_op`.
+#[allow(clippy::large_enum_variant)]
 enum State {
     Reader(ReaderState),
     Writer(WriterState),
@@ -196,7 +243,6 @@ enum State {
 /// A deterministic, allocation-free stream of operations for one thread.
 pub struct OpStream {
     rng: Xoshiro256PlusPlus,
-    buf: Vec<u8>,
     state: State,
 }
 
@@ -229,27 +275,24 @@ impl OpStream {
             .chain([spec.stable.prefix.len()])
             .max()
             .unwrap_or(0);
-        // Longest key: a prefix, a suffix (text ≤ 45 bytes for any u64 index, bytes ≤ 64) and a
-        // miss pad (≤ max_prefix + 1): reserved once, so `next_op` never grows it.
-        let buf = Vec::with_capacity(2 * max_prefix + 128);
         let state = match role {
-            Role::Reader => State::Reader(reader(spec, partitions, start)),
+            Role::Reader => State::Reader(reader(spec, partitions, max_prefix, start)),
             Role::Writer => {
                 assert!(
                     thread < writers,
                     "writer stream {thread} needs at least {} writer partitions, got {writers}",
                     thread + 1
                 );
-                State::Writer(writer(spec, partitions[thread].clone(), thread, start))
+                State::Writer(writer(spec, &partitions[thread], max_prefix, thread, start))
             }
         };
-        OpStream { rng, buf, state }
+        OpStream { rng, state }
     }
 
     /// The partition a writer stream writes into; empty for readers.
     pub fn partition(&self) -> &[u8] {
         match &self.state {
-            State::Writer(w) => &w.prefix,
+            State::Writer(w) => &w.buf[..w.prefix_len],
             State::Reader(_) => &[],
         }
     }
@@ -257,22 +300,31 @@ impl OpStream {
     /// The next operation.
     #[inline]
     pub fn next_op(&mut self) -> Op<'_> {
-        let OpStream { rng, buf, state } = self;
-        match state {
-            State::Reader(r) => next_read(r, rng, buf),
-            State::Writer(w) => next_write(w, rng, buf),
+        match &mut self.state {
+            State::Reader(r) => next_read(r, &mut self.rng),
+            State::Writer(w) => next_write(w, &mut self.rng),
         }
     }
 }
 
-fn reader(spec: &Spec, partitions: Vec<Vec<u8>>, start: u64) -> ReaderState {
+/// A key buffer holding `prefix`, with room for any suffix the stream renders — a text suffix
+/// is ≤ 45 bytes for any u64 index, a bytes suffix ≤ 64, a miss pad ≤ `max_prefix + 1` — so
+/// `next_op` never grows it.
+fn key_buf(prefix: &[u8], max_prefix: usize) -> Vec<u8> {
+    let mut b = Vec::with_capacity(2 * max_prefix + 128);
+    b.extend_from_slice(prefix);
+    b
+}
+
+fn reader(spec: &Spec, partitions: Vec<Vec<u8>>, max_prefix: usize, start: u64) -> ReaderState {
     let m = &spec.readers.mix;
     let weights = vec![m.get, m.get_miss, m.contains, m.scan, m.count];
     let stable = ReadRegion {
         pads: vec![1],
-        prefixes: vec![spec.stable_prefix().to_vec()],
+        bufs: vec![key_buf(spec.stable_prefix(), max_prefix)],
+        prefix_lens: vec![spec.stable_prefix().len()],
         pick: None,
-        shape: spec.stable.shape.clone(),
+        shape: KeyRenderer::new(&spec.stable.shape),
         sampler: KeySampler::new(&spec.readers.skew, spec.stable.keys, start),
     };
     let w = &spec.readers.regions;
@@ -284,15 +336,16 @@ fn reader(spec: &Spec, partitions: Vec<Vec<u8>>, start: u64) -> ReaderState {
                 .map(|p| miss_pad(&spec.mutable.shape, p.len(), max))
                 .collect(),
             pick: (partitions.len() > 1).then(|| Uniform::new(0, partitions.len()).unwrap()),
-            prefixes: partitions,
-            shape: spec.mutable.shape.clone(),
+            bufs: partitions.iter().map(|p| key_buf(p, max_prefix)).collect(),
+            prefix_lens: partitions.iter().map(Vec::len).collect(),
+            shape: KeyRenderer::new(&spec.mutable.shape),
             sampler: KeySampler::new(&spec.readers.skew, spec.mutable.prefill_keys(), start),
         }
     });
     let p_mutable = w.mutable / (w.stable + w.mutable);
     let scan = &spec.readers.scan;
     ReaderState {
-        mix: WeightedAliasIndex::new(weights).expect("validated read mix"),
+        mix: Choice::new(&weights),
         mutable_p: mutable
             .as_ref()
             .map(|_| Bernoulli::new(p_mutable).expect("validated region weights")),
@@ -305,7 +358,7 @@ fn reader(spec: &Spec, partitions: Vec<Vec<u8>>, start: u64) -> ReaderState {
     }
 }
 
-fn writer(spec: &Spec, prefix: Vec<u8>, thread: usize, start: u64) -> WriterState {
+fn writer(spec: &Spec, prefix: &[u8], max_prefix: usize, thread: usize, start: u64) -> WriterState {
     let m = &spec.writers.mix;
     let weights = vec![
         m.update,
@@ -315,9 +368,10 @@ fn writer(spec: &Spec, prefix: Vec<u8>, thread: usize, start: u64) -> WriterStat
         m.read_modify_write,
     ];
     WriterState {
-        mix: WeightedAliasIndex::new(weights).expect("validated write mix"),
-        prefix,
-        shape: spec.mutable.shape.clone(),
+        mix: Choice::new(&weights),
+        buf: key_buf(prefix, max_prefix),
+        prefix_len: prefix.len(),
+        shape: KeyRenderer::new(&spec.mutable.shape),
         sampler: KeySampler::new(&spec.writers.skew, spec.mutable.keys, start),
         next_insert: spec.mutable.keys,
         batch_size: spec.writers.batch_size,
@@ -329,17 +383,13 @@ fn writer(spec: &Spec, prefix: Vec<u8>, thread: usize, start: u64) -> WriterStat
 }
 
 #[inline]
-fn next_read<'a>(
-    r: &mut ReaderState,
-    rng: &mut Xoshiro256PlusPlus,
-    buf: &'a mut Vec<u8>,
-) -> Op<'a> {
+fn next_read<'a>(r: &'a mut ReaderState, rng: &mut Xoshiro256PlusPlus) -> Op<'a> {
     if r.since_snapshot >= r.ops_per_snapshot {
         r.since_snapshot = 0;
         return Op::Snapshot;
     }
     r.since_snapshot += 1;
-    let kind = READ_KINDS[r.mix.sample(rng)];
+    let kind = READ_KINDS[r.mix.pick(rng)];
     let region = match (&r.mutable_p, &mut r.mutable) {
         (Some(p), Some(m)) if p.sample(rng) => m,
         _ => &mut r.stable,
@@ -347,11 +397,11 @@ fn next_read<'a>(
     let part = region.pick.as_ref().map_or(0, |u| u.sample(rng));
     let newest = region.sampler.len() - 1;
     let idx = region.sampler.sample(rng, newest);
-    buf.clear();
-    buf.extend_from_slice(&region.prefixes[part]);
+    let buf = &mut region.bufs[part];
+    buf.truncate(region.prefix_lens[part]);
     match kind {
         OpKind::Scan | OpKind::Count => {
-            push_suffix(&region.shape, idx, r.depth, buf);
+            region.shape.push(idx, r.depth, buf);
             if kind == OpKind::Scan {
                 let limit = r.scan_len.sample(rng);
                 Op::Scan { prefix: buf, limit }
@@ -360,7 +410,7 @@ fn next_read<'a>(
             }
         }
         _ => {
-            push_suffix(&region.shape, idx, FULL, buf);
+            region.shape.push(idx, FULL, buf);
             match kind {
                 OpKind::Get => Op::Get { key: buf },
                 OpKind::Contains => Op::Contains { key: buf },
@@ -376,34 +426,30 @@ fn next_read<'a>(
 }
 
 #[inline]
-fn next_write<'a>(
-    w: &mut WriterState,
-    rng: &mut Xoshiro256PlusPlus,
-    buf: &'a mut Vec<u8>,
-) -> Op<'a> {
+fn next_write<'a>(w: &'a mut WriterState, rng: &mut Xoshiro256PlusPlus) -> Op<'a> {
     if let Some(value) = w.pending_put.take() {
         w.staged += 1;
-        return Op::Put { key: buf, value };
+        return Op::Put { key: &w.buf, value };
     }
     if w.staged >= w.batch_size {
         w.staged = 0;
         return Op::Commit;
     }
-    let choice = w.mix.sample(rng);
+    let choice = w.mix.pick(rng);
     let idx = if choice == 1 {
         w.next_insert += 1;
         w.next_insert - 1
     } else {
         w.sampler.sample(rng, w.next_insert - 1)
     };
-    buf.clear();
-    buf.extend_from_slice(&w.prefix);
+    let buf = &mut w.buf;
+    buf.truncate(w.prefix_len);
     if choice == 3 {
-        push_suffix(&w.shape, idx, 1, buf);
+        w.shape.push(idx, 1, buf);
         w.staged += 1;
         return Op::DeletePrefix { prefix: buf };
     }
-    push_suffix(&w.shape, idx, FULL, buf);
+    w.shape.push(idx, FULL, buf);
     w.seq += 1;
     let value = w.value_base | w.seq;
     match choice {
@@ -419,5 +465,23 @@ fn next_write<'a>(
             w.staged += 1;
             Op::Put { key: buf, value }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn choice_follows_its_weights_and_skips_zeros() {
+        let c = Choice::new(&[0.0, 3.0, 0.0, 1.0, 0.0]);
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(9);
+        let mut counts = [0u32; 5];
+        for _ in 0..400_000 {
+            counts[c.pick(&mut rng)] += 1;
+        }
+        assert_eq!((counts[0], counts[2], counts[4]), (0, 0, 0));
+        let share = counts[1] as f64 / 400_000.0;
+        assert!((share - 0.75).abs() < 0.004, "{share}");
     }
 }

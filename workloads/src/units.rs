@@ -27,7 +27,7 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
     };
     let value: f64 = num.parse().unwrap_or(f64::NAN);
     let secs = value * scale;
-    if !secs.is_finite() || secs < 0.0 || secs > 1e9 {
+    if !(0.0..=1e9).contains(&secs) {
         return Err(format!(
             "bad duration `{text}`: write a number followed by a unit ns, us, ms, s, m or h \
              (e.g. \"500ms\", \"2s\", \"1m\")"
