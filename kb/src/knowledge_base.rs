@@ -18,15 +18,16 @@ use crate::Value;
 pub(crate) struct Shared<V: Value> {
     pub(crate) publisher: Publisher<PathMap<V>>,
     pub(crate) leases: Leases,
-    reclaimer: Option<Thread>,
+    /// The background thread to wake after a commit (`Reclaim::Background` only).
+    wake: Option<Thread>,
     aborted_batches: AtomicU64,
     revoked: AtomicU64,
 }
 
 impl<V: Value> Shared<V> {
-    /// Called after every publish: wake the reclaimer, or free inline.
+    /// Called after every publish (outside the commit lock): wake the reclaimer, or free inline.
     pub(crate) fn after_publish(&self) {
-        match &self.reclaimer {
+        match &self.wake {
             Some(thread) => thread.unpark(),
             None => {
                 self.publisher.retired().collect();
@@ -83,7 +84,7 @@ impl<V: Value> Default for KnowledgeBase<V> {
 }
 
 impl<V: Value> KnowledgeBase<V> {
-    /// An empty knowledge base (version 1) with a background reclaimer thread.
+    /// An empty knowledge base (version 1), reclaiming with [`Reclaim::default`].
     pub fn new() -> Self {
         Self::with_reclaim(Reclaim::default())
     }
@@ -97,16 +98,19 @@ impl<V: Value> KnowledgeBase<V> {
     pub fn from_map(map: PathMap<V>, reclaim: Reclaim) -> Self {
         prepare_for_sharing(&map);
         let publisher = Publisher::new(map);
-        let reclaimer = match reclaim {
-            Reclaim::Background { interval } => {
-                Some(Reclaimer::spawn(Arc::clone(publisher.retired()), interval))
-            }
-            Reclaim::OnCommit => None,
+        let (interval, wake_after_commit) = match reclaim {
+            Reclaim::Background { interval } => (Some(interval), true),
+            Reclaim::OnCommit { sweep } => (sweep, false),
         };
+        let reclaimer =
+            interval.map(|interval| Reclaimer::spawn(Arc::clone(publisher.retired()), interval));
         let shared = Arc::new(Shared {
             publisher,
             leases: Leases::new(),
-            reclaimer: reclaimer.as_ref().map(Reclaimer::handle),
+            wake: reclaimer
+                .as_ref()
+                .filter(|_| wake_after_commit)
+                .map(Reclaimer::handle),
             aborted_batches: AtomicU64::new(0),
             revoked: AtomicU64::new(0),
         });

@@ -12,8 +12,8 @@
 //!   puts, deletes and prefix removals in a private copy of its partition, and
 //!   [`commit`](Writer::commit)s: under a short commit lock it clones the current root, grafts its
 //!   partition into it (O(prefix depth)) and swaps the result in as the next version;
-//! - a **reclaimer** thread frees replaced versions once no snapshot holds them, so a reader
-//!   never pays for freeing a version.
+//! - replaced versions are freed once no snapshot holds them — by the committing writer and a
+//!   background sweep ([`Reclaim`]) — so a reader never pays for freeing a version.
 //!
 //! # Trade-offs
 //! - Reads are as fast as raw `PathMap` reads on a snapshot; acquiring a snapshot costs one

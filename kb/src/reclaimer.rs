@@ -8,23 +8,35 @@ use crate::protocol::Version;
 use crate::retire::Retired;
 use crate::sync::{Arc, Ordering};
 
-/// When superseded versions are freed.
+/// When superseded versions are freed. Either way a reader never frees a version: the retired
+/// list holds a reference to every superseded version until it is freed here.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Reclaim {
-    /// A background thread frees them: woken after every commit, and every `interval` to catch
-    /// versions whose last reader has since let go. Readers and writers never pay for freeing.
+    /// The committing writer frees, right after publishing (outside the commit lock), every
+    /// superseded version no snapshot holds; a background thread sweeps every `sweep` for versions
+    /// whose last reader has let go since (`None`: no thread; they wait for the next commit).
+    ///
+    /// The default, with a 50 ms sweep: freeing on the thread that allocated keeps the allocator
+    /// uncontended. With [`Reclaim::Background`] the thread frees concurrently with the writer's
+    /// copy-on-write allocations, and `kb/examples/commit_cost.rs` (1e6-key map, 16-key batches,
+    /// shared 2-core machine) measured the writer's put + commit time per batch at 163 µs against
+    /// 80 µs inline in one run, 92 µs against 70–77 µs in another.
+    OnCommit {
+        /// Interval of the background sweep for versions released by readers after their commit.
+        sweep: Option<Duration>,
+    },
+    /// Only a background thread frees: woken after every commit, and every `interval`. Commits
+    /// never pay for freeing, but concurrent freeing slows the writers' allocations.
     Background {
-        /// Longest time a version outlives its last reader (default 10 ms).
+        /// Longest time a version outlives its last reader.
         interval: Duration,
     },
-    /// The committing writer frees what it can after each commit. No thread; commits pay.
-    OnCommit,
 }
 
 impl Default for Reclaim {
     fn default() -> Self {
-        Reclaim::Background {
-            interval: Duration::from_millis(10),
+        Reclaim::OnCommit {
+            sweep: Some(Duration::from_millis(50)),
         }
     }
 }

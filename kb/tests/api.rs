@@ -8,7 +8,7 @@ use hybrid_kb::{
 };
 
 fn kb() -> KnowledgeBase<u64> {
-    KnowledgeBase::with_reclaim(Reclaim::OnCommit)
+    KnowledgeBase::with_reclaim(Reclaim::OnCommit { sweep: None })
 }
 
 fn keys(s: &Snapshot<u64>, prefix: &[u8]) -> Vec<(String, u64)> {
@@ -361,7 +361,7 @@ fn load_and_load_map_publish_one_version_each() {
 
 #[test]
 fn superseded_versions_are_freed_once_no_snapshot_holds_them() {
-    let kb = kb(); // Reclaim::OnCommit: deterministic
+    let kb = kb(); // Reclaim::OnCommit without a sweep: deterministic
     let mut w = kb.writer("p/").unwrap();
     w.put(b"p/a", 1).unwrap();
     w.commit().unwrap();
@@ -400,6 +400,31 @@ fn the_background_reclaimer_frees_without_help() {
         std::thread::sleep(Duration::from_millis(1));
     }
     assert_eq!(kb.stats().retired_pending, 0);
+}
+
+#[test]
+fn the_default_sweep_frees_what_readers_release_after_the_last_commit() {
+    let kb = KnowledgeBase::<u64>::with_reclaim(Reclaim::OnCommit {
+        sweep: Some(Duration::from_millis(1)),
+    });
+    let mut w = kb.writer("p/").unwrap();
+    let held = kb.snapshot();
+    for i in 0..10 {
+        w.put(b"p/a", i).unwrap();
+        w.commit().unwrap();
+    }
+    assert_eq!(
+        kb.stats().retired_pending,
+        1,
+        "the held version waits; the others were freed by the commits"
+    );
+    drop(held);
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while kb.stats().retired_pending > 0 {
+        assert!(std::time::Instant::now() < deadline, "{:?}", kb.stats());
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    assert_eq!(kb.stats().versions_freed, 10);
 }
 
 #[test]
