@@ -28,6 +28,25 @@ fn main() {
         env::var("PROFILE").unwrap_or_default()
     );
 
+    // The commit at build time: the fallback when the binary runs where there is no git checkout.
+    let root = Path::new(&env::var("CARGO_MANIFEST_DIR").unwrap()).join("..");
+    let commit = Command::new("git")
+        .arg("-C")
+        .arg(&root)
+        .args(["rev-parse", "HEAD"])
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .and_then(|o| String::from_utf8(o.stdout).ok())
+        .map(|s| s.trim().to_string())
+        .unwrap_or_else(|| "unknown".into());
+    println!("cargo:rustc-env=HARNESS_BUILD_COMMIT={commit}");
+    for git in [".git/HEAD", ".git/refs/heads"] {
+        if root.join(git).exists() {
+            println!("cargo:rerun-if-changed={}", root.join(git).display());
+        }
+    }
+
     let lock = Path::new(&env::var("CARGO_MANIFEST_DIR").unwrap()).join("../Cargo.lock");
     println!("cargo:rerun-if-changed={}", lock.display());
     println!("cargo:rerun-if-changed=build.rs");

@@ -74,7 +74,8 @@ fn os_name() -> String {
 }
 
 /// `git rev-parse HEAD` of the tree this crate was built from, "-dirty" appended when the work tree
-/// has changes; "unknown" without git.
+/// has changes; where that tree is not reachable (the binary was copied to another machine), the
+/// commit recorded at build time followed by " (at build)".
 pub fn git_commit() -> String {
     let dir = env!("CARGO_MANIFEST_DIR");
     let run = |args: &[&str]| {
@@ -96,7 +97,10 @@ pub fn git_commit() -> String {
                 head
             }
         }
-        _ => "unknown".into(),
+        _ => match env!("HARNESS_BUILD_COMMIT") {
+            "unknown" => "unknown".into(),
+            commit => format!("{commit} (at build)"),
+        },
     }
 }
 
