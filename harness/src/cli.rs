@@ -168,6 +168,10 @@ pub fn list() -> String {
             b.summary
         ));
     }
+    out.push_str("\nBROKEN on purpose (isolation checker self-test; never in the default list):\n");
+    for b in backends::BROKEN {
+        out.push_str(&format!("  {:<16} {}\n", b.name, b.summary));
+    }
     out.push_str("\nA workload that needs a capability a backend lacks is skipped for it, with the reason recorded.\n");
     out
 }
