@@ -86,6 +86,13 @@ pub struct RunArgs {
     /// Never draw a progress bar (it is drawn only on a terminal anyway).
     #[arg(long)]
     pub no_progress: bool,
+    /// Turn the isolation checker off (pure speed runs; results say "disabled by --no-check").
+    #[arg(long)]
+    pub no_check: bool,
+    /// Write every checked commit and sampled snapshot observation as JSON Lines to FILE
+    /// (re-check it with `harness check-history FILE`).
+    #[arg(long, value_name = "FILE")]
+    pub history: Option<PathBuf>,
 }
 
 impl RunArgs {
@@ -112,6 +119,8 @@ impl RunArgs {
             shuffle: self.shuffle,
             progress: !self.no_progress,
             command: std::env::args().collect(),
+            check: !self.no_check,
+            history: self.history.clone(),
         }
     }
 }
@@ -127,6 +136,7 @@ pub fn main() -> ExitCode {
         Command::Run(args) => match crate::sweep::run(&args.options()) {
             Ok(results) => {
                 print!("{}", table::render(&results));
+                print!("{}", crate::isolation::summary::render(&results));
                 println!("\nwrote {}/results.json and points.csv", args.out.display());
                 if results.run.interrupted {
                     ExitCode::from(130)
