@@ -36,6 +36,12 @@ pub enum Command {
     Run(RunArgs),
     /// List workload presets, backends and their capabilities.
     List,
+    /// Re-check a `--history` file offline with the same isolation checker; prints a verdict per
+    /// point; exit code 1 if any violation, 2 if the file cannot be read.
+    CheckHistory {
+        /// A JSON Lines file written by `harness run --history FILE`.
+        file: PathBuf,
+    },
 }
 
 #[derive(clap::Args, Debug)]
@@ -133,6 +139,7 @@ pub fn main() -> ExitCode {
             print!("{}", list());
             ExitCode::SUCCESS
         }
+        Command::CheckHistory { file } => check_history(&file),
         Command::Run(args) => match crate::sweep::run(&args.options()) {
             Ok(results) => {
                 print!("{}", table::render(&results));
@@ -149,6 +156,54 @@ pub fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
+    }
+}
+
+/// `harness check-history FILE`.
+fn check_history(file: &std::path::Path) -> ExitCode {
+    use crate::isolation::{history::recheck, summary::classes};
+    let opened = std::fs::File::open(file).map_err(|e| {
+        format!(
+            "cannot open `{}` ({e}); pass a file written by `harness run --history FILE`",
+            file.display()
+        )
+    });
+    let checked = opened.and_then(|f| {
+        recheck(std::io::BufReader::new(f), &file.display().to_string()).map_err(|e| e.to_string())
+    });
+    match checked {
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+        Ok(points) => {
+            println!(
+                "offline re-check of {} ({} points; sampled snapshots only):",
+                file.display(),
+                points.len()
+            );
+            let mut any = false;
+            for p in &points {
+                any |= p.counts.total() > 0 || p.commits_off_plan > 0;
+                let short = p.verdict.describe().split(':').next().unwrap_or("");
+                println!(
+                    "  {} {} rep {}: {short} — {} in {} snapshots / {} reads; {} commits, {} off-plan commits",
+                    p.backend, p.point, p.repetition, classes(&p.counts), p.counts.snapshots,
+                    p.counts.reads, p.commits, p.commits_off_plan
+                );
+                for v in p.samples.iter().take(3) {
+                    println!(
+                        "      {:?} partition {} cut {}: {}",
+                        v.class, v.partition, v.cut, v.detail
+                    );
+                }
+            }
+            if any {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
     }
 }
 

@@ -162,7 +162,7 @@ pub fn run_point<B: Backend>(
                 let (barrier, origin, done) = (&barrier, &origin, &done);
                 let probe = match (setup, role) {
                     (None, _) => Probe::Off,
-                    (Some(s), Role::Reader) => Probe::Reader(ReaderProbe::new(s, idx)),
+                    (Some(s), Role::Reader) => Probe::Reader(Box::new(ReaderProbe::new(s, idx))),
                     (Some(s), Role::Writer) => Probe::Writer(WriterProbe::new(s, idx), 0),
                 };
                 let cpu = cpus.get(t).copied();

@@ -222,9 +222,9 @@ fn recheck_point(header: &Event, events: &[Event]) -> Recheck {
                 keys,
             } => {
                 final_check.counts.snapshots += 1;
-                for p in 0..n.min(acked.len()) {
+                for (p, &a) in acked.iter().enumerate().take(n) {
                     let k = keys.get(p).map_or(&[][..], Vec::as_slice);
-                    final_check.final_partition(p, acked[p], markers.get(p).copied().flatten(), k);
+                    final_check.final_partition(p, a, markers.get(p).copied().flatten(), k);
                 }
             }
             Event::Header { .. } => {}

@@ -16,7 +16,7 @@ use crate::backends::{ReadHandle, WriteHandle};
 /// A thread's probe (or none, when the checker is off).
 pub enum Probe<'a> {
     Off,
-    Reader(ReaderProbe<'a>),
+    Reader(Box<ReaderProbe<'a>>),
     Writer(WriterProbe<'a>, u64),
 }
 
@@ -71,6 +71,7 @@ impl Probe<'_> {
             Probe::Off => ProbeOut::default(),
             Probe::Reader(mut p) => {
                 p.finish(r);
+                let p = *p;
                 ProbeOut {
                     source: format!("reader {}", p.id()),
                     counts: p.check.counts,

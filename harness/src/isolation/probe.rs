@@ -93,6 +93,9 @@ impl Setup<'_> {
     }
 }
 
+/// A staged, not yet acknowledged batch: (chain after it, its writes, its marker).
+type Pending = (u64, Vec<(u32, Option<u64>)>, u64);
+
 /// A writer thread's probe.
 pub struct WriterProbe<'a> {
     s: Setup<'a>,
@@ -102,7 +105,7 @@ pub struct WriterProbe<'a> {
     marker_key: Vec<u8>,
     buf: Vec<u8>,
     /// Staged this commit: (chain after it, writes, marker), or `None` if staging was refused.
-    pending: Option<(u64, Vec<(u32, Option<u64>)>, u64)>,
+    pending: Option<Pending>,
     pub commits: u64,
     pub aborted: u64,
     pub history: Vec<Event>,
