@@ -36,6 +36,9 @@ pub enum Command {
     Run(RunArgs),
     /// List workload presets, backends and their capabilities.
     List,
+    /// Soak the hybrid knowledge base with chaos (panicking writers, long snapshots, lease
+    /// contention, bursts) under the isolation checker; exit code 1 on any violation or loss.
+    Stress(StressArgs),
     /// Re-check a `--history` file offline with the same isolation checker; prints a verdict per
     /// point; exit code 1 if any violation, 2 if the file cannot be read.
     CheckHistory {
@@ -101,6 +104,24 @@ pub struct RunArgs {
     pub history: Option<PathBuf>,
 }
 
+#[derive(clap::Args, Debug)]
+pub struct StressArgs {
+    /// How long to soak, e.g. 10s, 10m.
+    #[arg(short, long, default_value = "5s", value_parser = parse_duration)]
+    pub duration: Duration,
+    /// Reader threads.
+    #[arg(long, default_value_t = 2)]
+    pub readers: usize,
+    /// Writer threads (one partition each).
+    #[arg(long, default_value_t = 2)]
+    pub writers: usize,
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Write the checker's events as JSON Lines (see `harness check-history`).
+    #[arg(long, value_name = "FILE")]
+    pub history: Option<PathBuf>,
+}
+
 impl RunArgs {
     pub fn options(&self) -> RunOptions {
         RunOptions {
@@ -140,6 +161,48 @@ pub fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Command::CheckHistory { file } => check_history(&file),
+        Command::Stress(a) => {
+            if a.readers == 0 || a.writers == 0 {
+                eprintln!(
+                    "error: --readers and --writers must be ≥ 1, e.g. `--readers 2 --writers 2`"
+                );
+                return ExitCode::from(2);
+            }
+            let opts = crate::stress::StressOptions {
+                duration: a.duration,
+                readers: a.readers,
+                writers: a.writers,
+                seed: a.seed,
+                history: a.history.clone(),
+            };
+            let (report, events) = crate::stress::run(&opts);
+            print!("{}", report.render());
+            if let Some(path) = &a.history {
+                let mut all = vec![crate::isolation::history::Event::Header {
+                    backend: "hybrid".into(),
+                    point: "stress".into(),
+                    repetition: 0,
+                    seed: a.seed,
+                    batch_size: 8,
+                    keys: crate::isolation::plan::Plan::new(a.seed, 8).keys(),
+                    partitions: (0..a.writers).map(|w| format!("mutable/w{w}/")).collect(),
+                    truncated: false,
+                }];
+                all.extend(events);
+                if let Err(e) = crate::sweep::write_history(path, &all) {
+                    eprintln!(
+                        "error: cannot write `{}` ({e}); pass a writable path to --history",
+                        path.display()
+                    );
+                    return ExitCode::from(2);
+                }
+            }
+            if report.ok() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            }
+        }
         Command::Run(args) => match crate::sweep::run(&args.options()) {
             Ok(results) => {
                 print!("{}", table::render(&results));

@@ -29,6 +29,7 @@ pub mod pacing;
 pub mod pinning;
 pub mod results;
 pub mod runner;
+pub mod stress;
 pub mod sweep;
 pub mod table;
 pub mod workload;

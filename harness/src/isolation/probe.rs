@@ -190,6 +190,11 @@ impl<'a> WriterProbe<'a> {
             .then(|| (chain, log.unwrap_or_default(), marker));
     }
 
+    /// The staged batch will never be committed (its writer panicked): it is attempted again.
+    pub fn abandon(&mut self) {
+        self.pending = None;
+    }
+
     /// After the workload's commit returned (`ok`: it was not refused): `acked[p] = b`; sometimes
     /// an aborted attempt at the next batch, staged then rolled back.
     pub fn after_commit<W: WriteHandle>(&mut self, ok: bool, w: &mut W) {
