@@ -39,6 +39,12 @@ pub enum Command {
     /// Soak the hybrid knowledge base with chaos (panicking writers, long snapshots, lease
     /// contention, bursts) under the isolation checker; exit code 1 on any violation or loss.
     Stress(StressArgs),
+    /// Measure each claim of the seed note (holds / does not hold) and write audit.json.
+    Audit {
+        /// Output directory for audit.json (and the short runs behind it).
+        #[arg(short, long, default_value = "reports/audit", value_name = "DIR")]
+        out: PathBuf,
+    },
     /// Re-check a `--history` file offline with the same isolation checker; prints a verdict per
     /// point; exit code 1 if any violation, 2 if the file cannot be read.
     CheckHistory {
@@ -161,6 +167,17 @@ pub fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Command::CheckHistory { file } => check_history(&file),
+        Command::Audit { out } => match crate::audit::run(&out) {
+            Ok(rows) => {
+                print!("{}", crate::audit::render(&rows));
+                println!("\nwrote {}/audit.json", out.display());
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::from(2)
+            }
+        },
         Command::Stress(a) => {
             if a.readers == 0 || a.writers == 0 {
                 eprintln!(

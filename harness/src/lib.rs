@@ -17,6 +17,7 @@
 //! Backends live in [`backends`], one file each, behind one thin trait family.
 
 pub mod aggregate;
+pub mod audit;
 pub mod backends;
 pub mod cli;
 pub mod env;
