@@ -40,6 +40,21 @@ pub enum Command {
     Report(ReportArgs),
     /// Compare a results file against a baseline: exit 0 pass, 1 regressed, 2 incomparable.
     Gate(GateArgs),
+    /// Soak the hybrid knowledge base with chaos (panicking writers, long snapshots, lease
+    /// contention, bursts) under the isolation checker; exit code 1 on any violation or loss.
+    Stress(StressArgs),
+    /// Measure each claim of the seed note (holds / does not hold) and write audit.json.
+    Audit {
+        /// Output directory for audit.json (and the short runs behind it).
+        #[arg(short, long, default_value = "reports/audit", value_name = "DIR")]
+        out: PathBuf,
+    },
+    /// Re-check a `--history` file offline with the same isolation checker; prints a verdict per
+    /// point; exit code 1 if any violation, 2 if the file cannot be read.
+    CheckHistory {
+        /// A JSON Lines file written by `harness run --history FILE`.
+        file: PathBuf,
+    },
 }
 
 #[derive(clap::Args, Debug)]
@@ -119,6 +134,31 @@ pub struct RunArgs {
     /// Never draw a progress bar (it is drawn only on a terminal anyway).
     #[arg(long)]
     pub no_progress: bool,
+    /// Turn the isolation checker off (pure speed runs; results say "disabled by --no-check").
+    #[arg(long)]
+    pub no_check: bool,
+    /// Write every checked commit and sampled snapshot observation as JSON Lines to FILE
+    /// (re-check it with `harness check-history FILE`).
+    #[arg(long, value_name = "FILE")]
+    pub history: Option<PathBuf>,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct StressArgs {
+    /// How long to soak, e.g. 10s, 10m.
+    #[arg(short, long, default_value = "5s", value_parser = parse_duration)]
+    pub duration: Duration,
+    /// Reader threads.
+    #[arg(long, default_value_t = 2)]
+    pub readers: usize,
+    /// Writer threads (one partition each).
+    #[arg(long, default_value_t = 2)]
+    pub writers: usize,
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Write the checker's events as JSON Lines (see `harness check-history`).
+    #[arg(long, value_name = "FILE")]
+    pub history: Option<PathBuf>,
 }
 
 impl RunArgs {
@@ -145,6 +185,8 @@ impl RunArgs {
             shuffle: self.shuffle,
             progress: !self.no_progress,
             command: std::env::args().collect(),
+            check: !self.no_check,
+            history: self.history.clone(),
         }
     }
 }
@@ -171,9 +213,64 @@ pub fn main() -> ExitCode {
                 ..Default::default()
             },
         )),
+        Command::CheckHistory { file } => check_history(&file),
+        Command::Audit { out } => match crate::audit::run(&out) {
+            Ok(rows) => {
+                print!("{}", crate::audit::render(&rows));
+                println!("\nwrote {}/audit.json", out.display());
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::from(2)
+            }
+        },
+        Command::Stress(a) => {
+            if a.readers == 0 || a.writers == 0 {
+                eprintln!(
+                    "error: --readers and --writers must be ≥ 1, e.g. `--readers 2 --writers 2`"
+                );
+                return ExitCode::from(2);
+            }
+            let opts = crate::stress::StressOptions {
+                duration: a.duration,
+                readers: a.readers,
+                writers: a.writers,
+                seed: a.seed,
+                history: a.history.clone(),
+            };
+            let (report, events) = crate::stress::run(&opts);
+            print!("{}", report.render());
+            if let Some(path) = &a.history {
+                let mut all = vec![crate::isolation::history::Event::Header {
+                    backend: "hybrid".into(),
+                    point: "stress".into(),
+                    repetition: 0,
+                    seed: a.seed,
+                    batch_size: 8,
+                    keys: crate::isolation::plan::Plan::new(a.seed, 8).keys(),
+                    partitions: (0..a.writers).map(|w| format!("mutable/w{w}/")).collect(),
+                    truncated: false,
+                }];
+                all.extend(events);
+                if let Err(e) = crate::sweep::write_history(path, &all) {
+                    eprintln!(
+                        "error: cannot write `{}` ({e}); pass a writable path to --history",
+                        path.display()
+                    );
+                    return ExitCode::from(2);
+                }
+            }
+            if report.ok() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            }
+        }
         Command::Run(args) => match crate::sweep::run(&args.options()) {
             Ok(results) => {
                 print!("{}", table::render(&results));
+                print!("{}", crate::isolation::summary::render(&results));
                 println!("\nwrote {}/results.json and points.csv", args.out.display());
                 match crate::report::write_report(&results, None, &args.out) {
                     Ok(page) => println!("report: {}", page.display()),
@@ -193,6 +290,54 @@ pub fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
+    }
+}
+
+/// `harness check-history FILE`.
+fn check_history(file: &std::path::Path) -> ExitCode {
+    use crate::isolation::{history::recheck, summary::classes};
+    let opened = std::fs::File::open(file).map_err(|e| {
+        format!(
+            "cannot open `{}` ({e}); pass a file written by `harness run --history FILE`",
+            file.display()
+        )
+    });
+    let checked = opened.and_then(|f| {
+        recheck(std::io::BufReader::new(f), &file.display().to_string()).map_err(|e| e.to_string())
+    });
+    match checked {
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+        Ok(points) => {
+            println!(
+                "offline re-check of {} ({} points; sampled snapshots only):",
+                file.display(),
+                points.len()
+            );
+            let mut any = false;
+            for p in &points {
+                any |= p.counts.total() > 0 || p.commits_off_plan > 0;
+                let short = p.verdict.describe().split(':').next().unwrap_or("");
+                println!(
+                    "  {} {} rep {}: {short} — {} in {} snapshots / {} reads; {} commits, {} off-plan commits",
+                    p.backend, p.point, p.repetition, classes(&p.counts), p.counts.snapshots,
+                    p.counts.reads, p.commits, p.commits_off_plan
+                );
+                for v in p.samples.iter().take(3) {
+                    println!(
+                        "      {:?} partition {} cut {}: {}",
+                        v.class, v.partition, v.cut, v.detail
+                    );
+                }
+            }
+            if any {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
     }
 }
 
@@ -221,6 +366,10 @@ pub fn list() -> String {
             yn(b.caps.ordered),
             b.summary
         ));
+    }
+    out.push_str("\nBROKEN on purpose (isolation checker self-test; never in the default list):\n");
+    for b in backends::BROKEN {
+        out.push_str(&format!("  {:<16} {}\n", b.name, b.summary));
     }
     out.push_str("\nA workload that needs a capability a backend lacks is skipped for it, with the reason recorded.\n");
     out

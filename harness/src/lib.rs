@@ -17,6 +17,7 @@
 //! Backends live in [`backends`], one file each, behind one thin trait family.
 
 pub mod aggregate;
+pub mod audit;
 pub mod backends;
 pub mod cli;
 pub mod env;
@@ -31,6 +32,7 @@ pub mod pinning;
 pub mod report;
 pub mod results;
 pub mod runner;
+pub mod stress;
 pub mod sweep;
 pub mod table;
 pub mod workload;

@@ -18,6 +18,13 @@ use workloads::{Op, OpKind, OpStream, Pacing, Role, Spec};
 
 use crate::{
     backends::{Backend, ReadHandle, Refused, WriteHandle},
+    isolation::{
+        history::Event,
+        plan::Plan,
+        point::{conclude, Probe, ProbeOut},
+        probe::{final_state, ReaderProbe, Setup, Watermarks, WriterProbe},
+        summary::IsolationSummary,
+    },
     metrics::{rss_bytes, LatClass, ThreadRecorder},
     pacing::{Pace, Pacer, Ticks},
     pinning,
@@ -46,6 +53,10 @@ pub struct PointPlan {
     pub window: Window,
     pub interval: Duration,
     pub pin: bool,
+    /// Run the isolation checker (writers stage checkable batches, readers validate snapshots).
+    pub check: bool,
+    /// Keep the checker's events for `--history`.
+    pub history: bool,
 }
 
 /// What one thread hands back.
@@ -56,6 +67,8 @@ pub struct ThreadOut {
     /// Ticks from the window's start to this thread's last op.
     pub active_ticks: u64,
     pub cpu: Option<usize>,
+    /// The isolation checker's per-thread results.
+    pub probe: ProbeOut,
 }
 
 /// The raw outcome of a point, before merging.
@@ -66,6 +79,14 @@ pub struct PointRun {
     pub interval_s: f64,
     /// RSS sampled by the coordinator at the end of each interval.
     pub rss: Vec<u64>,
+    /// The isolation checker's results (`None` when it did not run; see [`check_setup`]).
+    pub isolation: Option<IsolationSummary>,
+    /// The checker's events for `--history` (empty unless asked for), and whether a thread's
+    /// buffer overflowed.
+    pub history: Vec<Event>,
+    pub history_truncated: bool,
+    /// The checked regions, one per writer (for the history header).
+    pub checked_roots: Vec<Vec<u8>>,
 }
 
 /// Number of workload op kinds (the length of `op_counts`).
@@ -112,6 +133,23 @@ pub fn run_point<B: Backend>(
     } else {
         Vec::new()
     };
+    let checking = check_setup::<B>(plan);
+    let roots = if checking.is_ok() {
+        checked_roots(plan)
+    } else {
+        Vec::new()
+    };
+    let cplan = Plan::new(plan.spec.seed(), plan.spec.batch_size() as u32);
+    let marks = Watermarks::new(roots.len());
+    let setup = Setup {
+        plan: &cplan,
+        marks: &marks,
+        roots: &roots,
+        scans: B::INFO.caps.prefix_scans,
+        rollback: B::ROLLBACK,
+        history: plan.history,
+    };
+    let setup = checking.is_ok().then_some(setup);
 
     std::thread::scope(|s| {
         let handles: Vec<_> = (0..n)
@@ -122,6 +160,11 @@ pub fn run_point<B: Backend>(
                     (Role::Writer, t - plan.readers)
                 };
                 let (barrier, origin, done) = (&barrier, &origin, &done);
+                let probe = match (setup, role) {
+                    (None, _) => Probe::Off,
+                    (Some(s), Role::Reader) => Probe::Reader(Box::new(ReaderProbe::new(s, idx))),
+                    (Some(s), Role::Writer) => Probe::Writer(WriterProbe::new(s, idx), 0),
+                };
                 let cpu = cpus.get(t).copied();
                 std::thread::Builder::new()
                     .name(format!(
@@ -151,6 +194,7 @@ pub fn run_point<B: Backend>(
                             &ctx,
                             barrier,
                             origin,
+                            probe,
                         );
                         out.cpu = cpu;
                         done.fetch_add(1, Ordering::Release);
@@ -176,10 +220,43 @@ pub fn run_point<B: Backend>(
             }
         }
         rss.push(rss_bytes());
-        let threads: Vec<ThreadOut> = handles
+        let mut threads: Vec<ThreadOut> = handles
             .into_iter()
             .map(|h| h.join().expect("a measuring thread panicked"))
             .collect();
+        let (isolation, history, history_truncated) = match (setup, &checking) {
+            (Some(s), _) => {
+                let mut acked = vec![0; roots.len()];
+                for t in &threads {
+                    if let Some((p, b)) = t.probe.last_acked {
+                        acked[p] = b;
+                    }
+                }
+                let (fin, ev) = final_state(s, &mut backend.reader(), &acked);
+                let mut outs: Vec<ProbeOut> = threads
+                    .iter_mut()
+                    .map(|t| std::mem::take(&mut t.probe))
+                    .collect();
+                let (summary, history, truncated) = conclude(
+                    &s,
+                    B::INFO.name,
+                    plan.spec.seed(),
+                    &mut outs,
+                    (fin.counts, fin.samples, ev),
+                );
+                (Some(summary), history, truncated)
+            }
+            (None, Err(why)) => (
+                Some(IsolationSummary::not_checked(
+                    B::INFO.name,
+                    plan.spec.seed(),
+                    why,
+                )),
+                Vec::new(),
+                false,
+            ),
+            (None, Ok(())) => (None, Vec::new(), false),
+        };
         let last = threads.iter().map(|t| t.active_ticks).max().unwrap_or(0);
         let ns_per_tick = 1.0 / ticks.of_ns(1e6).max(1) as f64 * 1e6;
         PointRun {
@@ -187,8 +264,40 @@ pub fn run_point<B: Backend>(
             elapsed_s: last as f64 * ns_per_tick / 1e9,
             interval_s: plan.interval.as_secs_f64(),
             rss,
+            isolation,
+            history,
+            history_truncated,
+            checked_roots: roots.clone(),
         }
     })
+}
+
+/// Whether the checker runs on this point, or why not.
+pub fn check_setup<B: Backend>(plan: &PointPlan) -> Result<(), &'static str> {
+    if !plan.check {
+        Err(crate::isolation::summary::NO_CHECK)
+    } else if !B::STORES {
+        Err("the backend stores nothing")
+    } else if plan.writers == 0 {
+        Err("no writers: nothing to check snapshots against")
+    } else {
+        Ok(())
+    }
+}
+
+/// Writer `w`'s checked region: its partition, or (partitions shared by several writers)
+/// `<partition>k<w>/`, so each checked region has exactly one writer.
+pub fn checked_roots(plan: &PointPlan) -> Vec<Vec<u8>> {
+    (0..plan.writers)
+        .map(|w| {
+            let s = OpStream::new(&plan.spec, Role::Writer, w, plan.stream_writers);
+            let mut root = s.partition().to_vec();
+            if plan.spec.overlapping_partitions() {
+                root.extend_from_slice(format!("k{w}/").as_bytes());
+            }
+            root
+        })
+        .collect()
 }
 
 /// Per-point constants every thread reads.
@@ -211,6 +320,7 @@ fn thread_body<B: Backend>(
     ctx: &Ctx<'_>,
     barrier: &Barrier,
     origin: &AtomicU64,
+    mut probe: Probe<'_>,
 ) -> ThreadOut {
     let mut stream = OpStream::new(&plan.spec, role, idx, plan.stream_writers);
     let mut reader = backend.reader();
@@ -255,6 +365,7 @@ fn thread_body<B: Backend>(
         m0,
         u64::MAX,
         u64::MAX,
+        &mut probe,
     );
     rec.reset();
     let (end, budget) = match ctx.window {
@@ -273,17 +384,20 @@ fn thread_body<B: Backend>(
         end,
         budget,
         m0 + ctx.iv,
+        &mut probe,
     );
     let conflicts = reader.conflicts() + writer.as_ref().map_or(0, |w| w.conflicts());
     if let Some(w) = writer.as_mut() {
         w.rollback(); // an unfinished batch is not published
     }
+    let probe = probe.finish(&mut reader);
     ThreadOut {
         role,
         rec,
         conflicts,
         active_ticks: last.saturating_sub(m0),
         cpu: None,
+        probe,
     }
 }
 
@@ -301,6 +415,7 @@ fn drive<const RECORD: bool, R: ReadHandle, W: WriteHandle>(
     end: u64,
     budget: u64,
     mut boundary: u64,
+    probe: &mut Probe<'_>,
 ) -> u64 {
     let clock = ctx.clock;
     let per_batch = matches!(role, Role::Writer);
@@ -311,14 +426,21 @@ fn drive<const RECORD: bool, R: ReadHandle, W: WriteHandle>(
     while now < end && done < budget {
         let op = stream.next_op();
         let kind = op.kind();
+        // The checker's work around snapshots and commits is outside the timed region.
+        let skip = matches!(&op, Op::DeletePrefix { prefix } if probe.protects(prefix));
+        probe.before(kind, reader, writer.as_deref_mut());
         // Open loop: a unit's first op counts from its intended start (CO-corrected).
         let t0 = if unit_start {
             pacer.start_unit(clock, ctx.ms)
         } else {
             clock.raw()
         };
-        let outcome = execute(&op, reader, writer.as_deref_mut());
+        let outcome = match skip {
+            false => execute(&op, reader, writer.as_deref_mut()),
+            true => Err(Refused), // would delete checked keys: counted as refused
+        };
         now = clock.raw();
+        probe.after(kind, outcome.is_ok(), reader, writer.as_deref_mut());
         unit_start = !per_batch || kind == OpKind::Commit;
         if RECORD {
             while now >= boundary {

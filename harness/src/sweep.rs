@@ -20,6 +20,7 @@ use crate::{
     backends::{self, Backend, BackendVisitor, Caps},
     env,
     error::HarnessError,
+    isolation::{history::Event, plan::Plan},
     merge::{point_result, CellId},
     output,
     pacing::Ticks,
@@ -48,6 +49,10 @@ pub struct RunOptions {
     pub shuffle: bool,
     pub progress: bool,
     pub command: Vec<String>,
+    /// Run the isolation checker on every point (`--no-check` turns it off).
+    pub check: bool,
+    /// `--history FILE`: write the checker's events as JSON Lines.
+    pub history: Option<PathBuf>,
 }
 
 /// One cell of the run.
@@ -114,6 +119,7 @@ pub fn run(opts: &RunOptions) -> Result<Results, HarnessError> {
     let bar = progress_bar(cells.len() as u64, opts.progress);
     let mut results: Vec<PointResult> = Vec::new();
     let mut interrupted = false;
+    let mut history: Vec<Event> = Vec::new();
     for cell in &cells {
         if STOP.load(Ordering::SeqCst) {
             interrupted = true;
@@ -127,7 +133,9 @@ pub fn run(opts: &RunOptions) -> Result<Results, HarnessError> {
             cell.backend,
             cell.variant
         ));
-        results.push(run_cell(&spec, point, cell, opts, &clock, ticks, env.cores));
+        let (result, events) = run_cell(&spec, point, cell, opts, &clock, ticks, env.cores);
+        results.push(result);
+        history.extend(events);
         bar.inc(1);
     }
     bar.finish_and_clear();
@@ -168,6 +176,12 @@ pub fn run(opts: &RunOptions) -> Result<Results, HarnessError> {
         writer_impact,
     };
     output::write_results(&opts.out, &results)?;
+    if let Some(path) = &opts.history {
+        write_history(path, &history).map_err(|source| HarnessError::Write {
+            path: path.clone(),
+            source,
+        })?;
+    }
     Ok(results)
 }
 
@@ -251,7 +265,7 @@ fn run_cell(
     clock: &quanta::Clock,
     ticks: Ticks,
     cores: usize,
-) -> PointResult {
+) -> (PointResult, Vec<Event>) {
     let writers = if cell.variant == READERS_ONLY {
         0
     } else {
@@ -270,10 +284,13 @@ fn run_cell(
     };
     let missing = info.caps.missing(&needs(&point.spec, point));
     if !missing.is_empty() {
-        return skipped(
-            id,
-            info.caps,
-            format!("{} has no {}", info.name, missing.join(", no ")),
+        return (
+            skipped(
+                id,
+                info.caps,
+                format!("{} has no {}", info.name, missing.join(", no ")),
+            ),
+            Vec::new(),
         );
     }
     let window = match (point.spec.duration(), point.spec.op_budget()) {
@@ -290,6 +307,8 @@ fn run_cell(
         window,
         interval: interval(spec, opts),
         pin: opts.pin,
+        check: opts.check,
+        history: opts.history.is_some(),
     };
     let rate = match point.spec.pacing(Role::Reader) {
         Pacing::Open { per_second } => Some(per_second),
@@ -303,7 +322,8 @@ fn run_cell(
         rate,
         stream_writers: point.writers,
     };
-    let mut result = backends::visit(&cell.backend, cell1).expect("validated backend name");
+    let (mut result, events) =
+        backends::visit(&cell.backend, cell1).expect("validated backend name");
     if cell.backend == "null" {
         // Weighted by each role's threads, like the ops behind `ns_per_op`.
         let gen = |role, n: usize| {
@@ -317,7 +337,7 @@ fn run_cell(
         result.op_generation_ns =
             Some((gen(Role::Reader, plan.readers) + gen(Role::Writer, plan.writers)) / total);
     }
-    result
+    (result, events)
 }
 
 /// Opens the named backend with the point's prefill and runs the point on it.
@@ -331,12 +351,34 @@ struct Cell1<'a> {
 }
 
 impl BackendVisitor for Cell1<'_> {
-    type Out = PointResult;
-    fn visit<B: Backend>(self) -> PointResult {
+    type Out = (PointResult, Vec<Event>);
+    fn visit<B: Backend>(self) -> (PointResult, Vec<Event>) {
         let backend = B::open(&mut self.plan.spec.prefill(self.stream_writers));
-        let run = run_point(&backend, self.plan, self.clock, self.ticks);
+        let mut run = run_point(&backend, self.plan, self.clock, self.ticks);
         drop(backend); // freeing the store is not measured
-        point_result(self.id, &run, B::INFO.caps, self.rate)
+        let mut events = Vec::new();
+        if self.plan.history && !run.history.is_empty() {
+            let spec = &self.plan.spec;
+            events.push(Event::Header {
+                backend: self.id.backend.clone(),
+                point: format!("{}{}", self.id.label, self.id.variant),
+                repetition: self.id.repetition,
+                seed: spec.seed(),
+                batch_size: spec.batch_size() as u32,
+                keys: Plan::new(spec.seed(), spec.batch_size() as u32).keys(),
+                partitions: run
+                    .checked_roots
+                    .iter()
+                    .map(|r| String::from_utf8_lossy(r).into_owned())
+                    .collect(),
+                truncated: run.history_truncated,
+            });
+            events.append(&mut run.history);
+        }
+        let isolation = run.isolation.take();
+        let mut result = point_result(self.id, &run, B::INFO.caps, self.rate);
+        result.isolation = isolation.map(|i| serde_json::to_value(i).expect("serializes"));
+        (result, events)
     }
 }
 
@@ -365,6 +407,20 @@ fn skipped(id: CellId, caps: Caps, why: String) -> PointResult {
         open_loop_rate: None,
         isolation: None,
     }
+}
+
+/// Writes history events as JSON Lines (see [`crate::isolation::history`]).
+pub fn write_history(path: &std::path::Path, events: &[Event]) -> std::io::Result<()> {
+    use std::io::Write;
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)?;
+    }
+    let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);
+    for e in events {
+        serde_json::to_writer(&mut out, e)?;
+        out.write_all(b"\n")?;
+    }
+    out.flush()
 }
 
 fn unix_now() -> u64 {

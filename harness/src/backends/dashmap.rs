@@ -26,6 +26,7 @@ impl Backend for DashMapBackend {
         },
         summary: "sharded hash map: no snapshots, no ordered scans, writes visible one by one",
     };
+    const ROLLBACK: bool = false;
     type Reader<'a> = Handle<'a>;
     type Writer<'a> = Handle<'a>;
 
@@ -58,6 +59,14 @@ impl ReadHandle for Handle<'_> {
     }
     /// Not supported (declared in the capabilities; the runner never calls it).
     fn count(&mut self, _prefix: &[u8]) -> Result<usize, Refused> {
+        Err(Refused)
+    }
+    /// Not supported: no prefix structure (the checker skips its scans).
+    fn scan_entries(
+        &mut self,
+        _prefix: &[u8],
+        _out: &mut Vec<(Vec<u8>, u64)>,
+    ) -> Result<(), Refused> {
         Err(Refused)
     }
 }

@@ -109,6 +109,17 @@ impl ReadHandle for Reader<'_> {
     fn count(&mut self, prefix: &[u8]) -> Result<usize, Refused> {
         Ok(self.snap.count(prefix))
     }
+    fn scan_entries(
+        &mut self,
+        prefix: &[u8],
+        out: &mut Vec<(Vec<u8>, u64)>,
+    ) -> Result<(), Refused> {
+        self.snap.scan_each(prefix, |k, v| {
+            out.push((k.to_vec(), *v));
+            true
+        });
+        Ok(())
+    }
 }
 
 impl WriteHandle for Writer<'_> {

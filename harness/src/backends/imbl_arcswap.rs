@@ -13,7 +13,8 @@ use imbl::OrdMap;
 
 use super::{staged_lookup, Backend, BackendInfo, Caps, ReadHandle, Refused, Staged, WriteHandle};
 
-type Map = OrdMap<Vec<u8>, u64>;
+/// The persistent map every imbl-based backend (this one and the broken ones) publishes.
+pub type Map = OrdMap<Vec<u8>, u64>;
 
 pub struct ImblArcSwap {
     root: ArcSwap<Map>,
@@ -30,10 +31,29 @@ pub struct Writer<'a> {
     batch: Vec<Staged>,
 }
 
-fn under<'m>(m: &'m Map, prefix: &[u8]) -> impl Iterator<Item = (&'m Vec<u8>, &'m u64)> + 'm {
+/// Entries of `m` under `prefix`, in key order.
+pub fn under<'m>(m: &'m Map, prefix: &[u8]) -> impl Iterator<Item = (&'m Vec<u8>, &'m u64)> + 'm {
     let p = prefix.to_vec();
     m.range::<_, [u8]>((Bound::Included(prefix), Bound::Unbounded))
         .take_while(move |(k, _)| k.starts_with(&p))
+}
+
+/// Applies one staged write to `map`.
+pub fn apply(map: &mut Map, s: Staged) {
+    match s {
+        Staged::Put(k, v) => {
+            map.insert(k, v);
+        }
+        Staged::Delete(k) => {
+            map.remove(&k);
+        }
+        Staged::DeletePrefix(p) => {
+            let doomed: Vec<Vec<u8>> = under(map, &p).map(|(k, _)| k.clone()).collect();
+            doomed.iter().for_each(|k| {
+                map.remove(k);
+            });
+        }
+    }
 }
 
 impl Backend for ImblArcSwap {
@@ -65,6 +85,16 @@ impl Backend for ImblArcSwap {
     }
 }
 
+impl<'a> Reader<'a> {
+    /// A reader of the versions published in `root` (also used by the broken backends).
+    pub fn new(root: &'a ArcSwap<Map>) -> Self {
+        Reader {
+            root,
+            snap: root.load_full(),
+        }
+    }
+}
+
 impl ReadHandle for Reader<'_> {
     fn snapshot(&mut self) -> Result<(), Refused> {
         self.snap = self.root.load_full();
@@ -83,6 +113,14 @@ impl ReadHandle for Reader<'_> {
     }
     fn count(&mut self, prefix: &[u8]) -> Result<usize, Refused> {
         Ok(under(&self.snap, prefix).count())
+    }
+    fn scan_entries(
+        &mut self,
+        prefix: &[u8],
+        out: &mut Vec<(Vec<u8>, u64)>,
+    ) -> Result<(), Refused> {
+        out.extend(under(&self.snap, prefix).map(|(k, v)| (k.clone(), *v)));
+        Ok(())
     }
 }
 
@@ -109,20 +147,7 @@ impl WriteHandle for Writer<'_> {
         let _serial = self.backend.commit_lock.lock().unwrap();
         let mut next: Map = (**self.backend.root.load()).clone();
         for s in self.batch.drain(..) {
-            match s {
-                Staged::Put(k, v) => {
-                    next.insert(k, v);
-                }
-                Staged::Delete(k) => {
-                    next.remove(&k);
-                }
-                Staged::DeletePrefix(p) => {
-                    let doomed: Vec<Vec<u8>> = under(&next, &p).map(|(k, _)| k.clone()).collect();
-                    doomed.iter().for_each(|k| {
-                        next.remove(k);
-                    });
-                }
-            }
+            apply(&mut next, s);
         }
         self.backend.root.store(Arc::new(next));
         Ok(())

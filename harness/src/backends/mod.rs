@@ -14,9 +14,18 @@
 //! | `imbl-arcswap` | persistent `imbl::OrdMap` published through `ArcSwap`, commits serialized by a lock |
 //! | `dashmap` | sharded hash map: no snapshots, no ordered scans, writes visible one by one |
 //! | `null` | does nothing: the harness's own per-op floor |
+//!
+//! Deliberately broken backends ([`BROKEN`], never in a default list) exist so the isolation
+//! checker can prove it catches each anomaly class: `broken-torn` (commits key by key),
+//! `broken-stale` (acknowledges before publishing), `broken-lost` (blind root store),
+//! `broken-inplace` (mutates the version readers hold).
 
 use serde::{Deserialize, Serialize};
 
+pub mod broken_inplace;
+pub mod broken_lost;
+pub mod broken_stale;
+pub mod broken_torn;
 pub mod dashmap;
 pub mod hybrid;
 pub mod imbl_arcswap;
@@ -80,6 +89,11 @@ pub struct Refused;
 /// A store under test. One instance per measured point, shared by reference by all its threads.
 pub trait Backend: Sync + Sized {
     const INFO: BackendInfo;
+    /// `WriteHandle::rollback` really discards staged writes (the isolation checker stages
+    /// aborted attempts only where it does).
+    const ROLLBACK: bool = true;
+    /// The store keeps what is written (the isolation checker skips `null`, which stores nothing).
+    const STORES: bool = true;
     type Reader<'a>: ReadHandle
     where
         Self: 'a;
@@ -105,6 +119,11 @@ pub trait ReadHandle: Send {
     /// Visits up to `limit` entries under `prefix`; returns the (wrapping) sum of the values seen.
     fn scan(&mut self, prefix: &[u8], limit: usize) -> Result<u64, Refused>;
     fn count(&mut self, prefix: &[u8]) -> Result<usize, Refused>;
+    /// Appends every `(key, value)` under `prefix` in the current read view to `out`, in the
+    /// backend's scan order. Used by the isolation checker (a predicate read), never timed;
+    /// backends without prefix scans refuse it.
+    fn scan_entries(&mut self, prefix: &[u8], out: &mut Vec<(Vec<u8>, u64)>)
+        -> Result<(), Refused>;
     /// Refusals this handle has seen (conflicting zippers).
     fn conflicts(&self) -> u64 {
         0
@@ -144,14 +163,28 @@ pub const ALL: [BackendInfo; 7] = [
     null::Null::INFO,
 ];
 
-/// Names of every backend, for error messages.
+/// The deliberately broken backends: each commits one anomaly the isolation checker must catch.
+/// Listed separately by `harness list`, never part of a default backend list.
+pub const BROKEN: [BackendInfo; 4] = [
+    broken_torn::BrokenTorn::INFO,
+    broken_stale::BrokenStale::INFO,
+    broken_lost::BrokenLost::INFO,
+    broken_inplace::BrokenInPlace::INFO,
+];
+
+/// Whether `name` is one of the [`BROKEN`] backends.
+pub fn is_broken(name: &str) -> bool {
+    BROKEN.iter().any(|b| b.name == name)
+}
+
+/// Names of every backend (broken ones last), for error messages.
 pub fn names() -> Vec<&'static str> {
-    ALL.iter().map(|b| b.name).collect()
+    ALL.iter().chain(&BROKEN).map(|b| b.name).collect()
 }
 
 /// The static description of `name`, if it is a backend.
 pub fn info(name: &str) -> Option<BackendInfo> {
-    ALL.iter().copied().find(|b| b.name == name)
+    ALL.iter().chain(&BROKEN).copied().find(|b| b.name == name)
 }
 
 /// Runs `v` with the backend type named `name`; `None` if there is no such backend.
@@ -164,6 +197,10 @@ pub fn visit<V: BackendVisitor>(name: &str, v: V) -> Option<V::Out> {
         "imbl-arcswap" => v.visit::<imbl_arcswap::ImblArcSwap>(),
         "dashmap" => v.visit::<dashmap::DashMapBackend>(),
         "null" => v.visit::<null::Null>(),
+        "broken-torn" => v.visit::<broken_torn::BrokenTorn>(),
+        "broken-stale" => v.visit::<broken_stale::BrokenStale>(),
+        "broken-lost" => v.visit::<broken_lost::BrokenLost>(),
+        "broken-inplace" => v.visit::<broken_inplace::BrokenInPlace>(),
         _ => return None,
     })
 }

@@ -21,6 +21,7 @@ impl Backend for Null {
         summary:
             "does nothing; measures the harness floor (ns/op of generation, timing, recording)",
     };
+    const STORES: bool = false;
     type Reader<'a> = NullHandle;
     type Writer<'a> = NullHandle;
 
@@ -56,6 +57,13 @@ impl ReadHandle for NullHandle {
     #[inline]
     fn count(&mut self, _prefix: &[u8]) -> Result<usize, Refused> {
         Ok(0)
+    }
+    fn scan_entries(
+        &mut self,
+        _prefix: &[u8],
+        _out: &mut Vec<(Vec<u8>, u64)>,
+    ) -> Result<(), Refused> {
+        Ok(())
     }
 }
 

@@ -72,6 +72,14 @@ impl ReadHandle for Reader<'_> {
     fn count(&mut self, prefix: &[u8]) -> Result<usize, Refused> {
         Ok(under(&self.map.read().unwrap(), prefix).count())
     }
+    fn scan_entries(
+        &mut self,
+        prefix: &[u8],
+        out: &mut Vec<(Vec<u8>, u64)>,
+    ) -> Result<(), Refused> {
+        out.extend(under(&self.map.read().unwrap(), prefix).map(|(k, v)| (k.clone(), *v)));
+        Ok(())
+    }
 }
 
 impl WriteHandle for Writer<'_> {

@@ -5,7 +5,7 @@
 use std::sync::RwLock;
 
 use pathmap::{
-    zipper::{ZipperIteration, ZipperMoving, ZipperValues},
+    zipper::{ZipperAbsolutePath, ZipperIteration, ZipperMoving, ZipperValues},
     PathMap,
 };
 
@@ -66,6 +66,23 @@ pub fn scan_zipper<Z: ZipperIteration + ZipperValues<u64>>(
         n += 1;
     }
     acc
+}
+
+/// Like [`scan_zipper`], but appends every `(absolute key, value)` to `out`.
+pub fn collect_zipper<Z: ZipperIteration + ZipperValues<u64> + ZipperAbsolutePath>(
+    z: &mut Z,
+    within: &[u8],
+    out: &mut Vec<(Vec<u8>, u64)>,
+) {
+    if let Some(v) = z.val() {
+        out.push((z.origin_path().to_vec(), *v));
+    }
+    while z.to_next_val() {
+        if !z.path().starts_with(within) {
+            break;
+        }
+        out.push((z.origin_path().to_vec(), *z.val().unwrap()));
+    }
 }
 
 /// Applies a staged batch to a map (one write lock held by the caller).
@@ -132,6 +149,15 @@ impl ReadHandle for Reader<'_> {
             .unwrap()
             .read_zipper_at_path(prefix)
             .val_count())
+    }
+    fn scan_entries(
+        &mut self,
+        prefix: &[u8],
+        out: &mut Vec<(Vec<u8>, u64)>,
+    ) -> Result<(), Refused> {
+        let m = self.map.read().unwrap();
+        collect_zipper(&mut m.read_zipper_at_path(prefix), b"", out);
+        Ok(())
     }
 }
 

@@ -26,7 +26,7 @@ use pathmap::{
 };
 
 use super::{
-    rwlock_pathmap::{build_map, scan_zipper},
+    rwlock_pathmap::{build_map, collect_zipper, scan_zipper},
     staged_lookup, Backend, BackendInfo, Caps, ReadHandle, Refused, Staged, WriteHandle,
 };
 
@@ -132,6 +132,16 @@ impl ReadHandle for Reader<'_> {
         let z = self.zipper()?;
         z.descend_to(prefix);
         Ok(z.val_count())
+    }
+    fn scan_entries(
+        &mut self,
+        prefix: &[u8],
+        out: &mut Vec<(Vec<u8>, u64)>,
+    ) -> Result<(), Refused> {
+        let z = self.zipper()?;
+        z.descend_to(prefix);
+        collect_zipper(z, prefix, out);
+        Ok(())
     }
     fn conflicts(&self) -> u64 {
         self.conflicts

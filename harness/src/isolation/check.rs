@@ -107,6 +107,9 @@ pub struct Violation {
 /// How many violations keep their details (the rest are only counted).
 pub const SAMPLES: usize = 16;
 
+/// Distinct cut vectors one reader keeps for the fork check (bounds memory in long runs).
+pub const MAX_CUTS: usize = 200_000;
+
 /// The checker state of one reader thread.
 pub struct ReaderCheck<'p> {
     plan: &'p Plan,
@@ -117,7 +120,7 @@ pub struct ReaderCheck<'p> {
     last_cut: Vec<u64>,
     /// Keys read in the current snapshot and what they returned.
     seen: HashMap<(usize, u32), Option<u64>>,
-    /// Distinct cut vectors, in the order this reader saw them.
+    /// Distinct cut vectors, in the order this reader saw them (at most [`MAX_CUTS`]).
     pub cuts: Vec<Vec<u64>>,
     /// Counts so far.
     pub counts: Counts,
@@ -277,11 +280,71 @@ impl<'p> ReaderCheck<'p> {
                 });
             }
         }
-        if self.cuts.last() != Some(&self.cut) {
+        if self.cuts.last() != Some(&self.cut) && self.cuts.len() < MAX_CUTS {
             self.cuts.push(self.cut.clone());
         }
         for (last, &c) in self.last_cut.iter_mut().zip(&self.cut) {
             *last = (*last).max(c);
+        }
+    }
+
+    /// Re-reads partition `p`'s marker later in the same snapshot (`first` = what the first read
+    /// returned): a snapshot never changes, so anything else is a non-repeatable read.
+    pub fn reread_marker(&mut self, p: usize, first: Option<u64>, again: Option<u64>) {
+        self.counts.reads += 1;
+        if first != again {
+            self.report(Class::NonRepeatable, p, None, || {
+                format!(
+                    "marker of partition {p} read {first:?}, then {again:?} in the same snapshot"
+                )
+            });
+        }
+    }
+
+    /// Checks partition `p` of the final state (after the writers joined): its marker and every
+    /// checked key (`keys`: index, value read) must be exactly the state after batch `acked`, the
+    /// last acknowledged one. Anything else lost an acknowledged write (or holds garbage).
+    pub fn final_partition(
+        &mut self,
+        p: usize,
+        acked: u64,
+        marker: Option<u64>,
+        keys: &[(u32, Option<u64>)],
+    ) {
+        self.counts.reads += 1 + keys.len() as u64;
+        let c = match marker {
+            None => 0,
+            Some(v) if (v >> 32) < (1 << 30) && v & 0xFFFF_FFFF == self.chain(p, v >> 32) => {
+                v >> 32
+            }
+            Some(v) => {
+                self.report(Class::Garbage, p, None, || {
+                    format!("final marker {v:#x} is not on partition {p}'s hash chain")
+                });
+                return;
+            }
+        };
+        self.cut[p] = c;
+        if c != acked {
+            self.report(Class::LostUpdate, p, None, || {
+                format!(
+                    "final state has batch {c} of partition {p}; batch {acked} was acknowledged"
+                )
+            });
+        }
+        for &(k, got) in keys {
+            let want = self.plan.expected(p, acked, k);
+            if got != want {
+                let garbage = got.is_some_and(|v| self.plan.decode(p, k, v).is_none());
+                let class = if garbage {
+                    Class::Garbage
+                } else {
+                    Class::LostUpdate
+                };
+                self.report(class, p, Some(k), || {
+                    format!("final state: key {k} holds {got:?}, expected {want:?} after acknowledged batch {acked}")
+                });
+            }
         }
     }
 
@@ -488,5 +551,35 @@ mod tests {
             Class::LostUpdate
         );
         let _ = FINAL;
+    }
+
+    #[test]
+    fn final_state_and_reread_checks() {
+        let plan = Plan::new(9, 8);
+        let all = |c: u64| -> Vec<(u32, Option<u64>)> {
+            let st = state_after(&plan, 0, c);
+            (0..plan.keys()).map(|k| (k, st[k as usize])).collect()
+        };
+        let mut ch = ReaderCheck::new(&plan, 1);
+        ch.final_partition(0, 5, marker(&plan, 0, 5), &all(5));
+        assert_eq!(ch.counts.total(), 0, "{:?}", ch.samples);
+        // A lost last batch: marker and keys at 4, batch 5 acknowledged.
+        ch.final_partition(0, 5, marker(&plan, 0, 4), &all(4));
+        assert!(ch.counts.of(Class::LostUpdate) >= 2, "{:?}", ch.counts);
+        // A lost middle batch: marker 5 but keys of 4 written over by nothing else.
+        let mut ch = ReaderCheck::new(&plan, 1);
+        let mut keys = all(5);
+        for (k, v) in keys.iter_mut() {
+            if plan.touches(0, 5, *k) {
+                *v = plan.expected(0, 4, *k);
+            }
+        }
+        ch.final_partition(0, 5, marker(&plan, 0, 5), &keys);
+        assert!(ch.counts.of(Class::LostUpdate) >= 1);
+        let mut ch = ReaderCheck::new(&plan, 1);
+        ch.reread_marker(0, marker(&plan, 0, 2), marker(&plan, 0, 2));
+        assert_eq!(ch.counts.total(), 0);
+        ch.reread_marker(0, marker(&plan, 0, 2), marker(&plan, 0, 3));
+        assert_eq!(ch.counts.of(Class::NonRepeatable), 1);
     }
 }

@@ -12,7 +12,11 @@
 //! batches a snapshot claims. Every check is then O(keys read + partitions).
 
 pub mod check;
+pub mod history;
 pub mod plan;
+pub mod point;
+pub mod probe;
+pub mod summary;
 pub mod verdict;
 
 pub use check::{Class, Counts, ReaderCheck, Violation};

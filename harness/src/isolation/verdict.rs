@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use super::check::{Class, Counts};
 
 /// The isolation a run showed, strongest first.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Verdict {
     /// Snapshots are consistent cuts, totally ordered, and contain every acknowledged commit.
@@ -20,6 +20,7 @@ pub enum Verdict {
     /// Values no writer wrote, or acknowledged batches lost.
     Broken,
     /// Nothing was checked (no snapshots, or no writers to check against).
+    #[default]
     NotChecked,
 }
 

@@ -1,0 +1,168 @@
+//! One point's checker, end to end: a [`Probe`] per thread (the runner calls its hooks around
+//! the workload's snapshot and commit ops), then [`conclude`] merges the per-thread outputs with
+//! the checks after the run (forked cuts, final state) into an [`IsolationSummary`].
+
+use workloads::OpKind;
+
+use super::{
+    check::{Class, Counts, Violation},
+    history::Event,
+    probe::{ReaderProbe, Setup, WriterProbe},
+    summary::{IsolationSummary, Sampled},
+    verdict::forked_cuts,
+};
+use crate::backends::{ReadHandle, WriteHandle};
+
+/// A thread's probe (or none, when the checker is off).
+pub enum Probe<'a> {
+    Off,
+    Reader(Box<ReaderProbe<'a>>),
+    Writer(WriterProbe<'a>, u64),
+}
+
+impl Probe<'_> {
+    /// Whether the workload's `delete_prefix(prefix)` must be skipped (it would remove checked
+    /// keys); counts it.
+    #[inline]
+    pub fn protects(&mut self, prefix: &[u8]) -> bool {
+        match self {
+            Probe::Writer(w, skipped) if w.setup().protects(prefix) => {
+                *skipped += 1;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Before the workload's op of `kind` (untimed).
+    #[inline]
+    pub fn before<R: ReadHandle, W: WriteHandle>(
+        &mut self,
+        kind: OpKind,
+        r: &mut R,
+        w: Option<&mut W>,
+    ) {
+        match (self, kind, w) {
+            (Probe::Reader(p), OpKind::Snapshot, _) => p.before_snapshot(r),
+            (Probe::Writer(p, _), OpKind::Commit, Some(w)) => p.before_commit(w),
+            _ => {}
+        }
+    }
+
+    /// After the workload's op of `kind` returned (`ok`: not refused) (untimed).
+    #[inline]
+    pub fn after<R: ReadHandle, W: WriteHandle>(
+        &mut self,
+        kind: OpKind,
+        ok: bool,
+        r: &mut R,
+        w: Option<&mut W>,
+    ) {
+        match (self, kind, w) {
+            (Probe::Reader(p), OpKind::Snapshot, _) if ok => p.after_snapshot(r),
+            (Probe::Writer(p, _), OpKind::Commit, Some(w)) => p.after_commit(ok, w),
+            _ => {}
+        }
+    }
+
+    /// At the end of the thread: closes the open snapshot, hands the results over.
+    pub fn finish<R: ReadHandle>(self, r: &mut R) -> ProbeOut {
+        match self {
+            Probe::Off => ProbeOut::default(),
+            Probe::Reader(mut p) => {
+                p.finish(r);
+                let p = *p;
+                ProbeOut {
+                    source: format!("reader {}", p.id()),
+                    counts: p.check.counts,
+                    samples: p.check.samples,
+                    cuts: p.check.cuts,
+                    history: p.history,
+                    truncated: p.truncated,
+                    ..Default::default()
+                }
+            }
+            Probe::Writer(p, skipped) => ProbeOut {
+                source: format!("writer {}", p.partition()),
+                commits: p.commits,
+                aborted: p.aborted,
+                last_acked: Some((p.partition(), p.last_acked())),
+                skipped_deletes: skipped,
+                truncated: p.truncated,
+                history: p.history,
+                ..Default::default()
+            },
+        }
+    }
+}
+
+/// What one thread's probe hands back after the run.
+#[derive(Default)]
+pub struct ProbeOut {
+    pub source: String,
+    pub counts: Counts,
+    pub samples: Vec<Violation>,
+    pub cuts: Vec<Vec<u64>>,
+    pub history: Vec<Event>,
+    pub commits: u64,
+    pub aborted: u64,
+    /// A writer's (partition, last acknowledged batch).
+    pub last_acked: Option<(usize, u64)>,
+    pub skipped_deletes: u64,
+    pub truncated: bool,
+}
+
+/// The point's summary from every thread's output and the final-state check (`fin`: its
+/// counts and samples), plus the history events (commits, snapshots, final) in thread order.
+pub fn conclude(
+    setup: &Setup<'_>,
+    backend: &str,
+    seed: u64,
+    outs: &mut [ProbeOut],
+    fin: (Counts, Vec<Violation>, Event),
+) -> (IsolationSummary, Vec<Event>, bool) {
+    let mut counts = Counts::default();
+    let mut samples = Vec::new();
+    let (mut commits, mut aborted, mut skipped, mut truncated) = (0, 0, 0, false);
+    for o in outs.iter() {
+        counts.merge(&o.counts);
+        samples.extend(o.samples.iter().map(|v| Sampled {
+            source: o.source.clone(),
+            violation: v.clone(),
+        }));
+        commits += o.commits;
+        aborted += o.aborted;
+        skipped += o.skipped_deletes;
+        truncated |= o.truncated;
+    }
+    let forks = forked_cuts(outs.iter().flat_map(|o| o.cuts.iter().map(Vec::as_slice)));
+    if forks > 0 {
+        *counts.violations.entry(Class::ForkedCuts).or_default() += forks;
+    }
+    let (fin_counts, fin_samples, fin_event) = fin;
+    counts.merge(&fin_counts);
+    samples.extend(fin_samples.into_iter().map(|v| Sampled {
+        source: "final state".into(),
+        violation: v,
+    }));
+    let summary = IsolationSummary {
+        checked: true,
+        note: None,
+        backend: backend.to_string(),
+        seed,
+        partitions: setup.roots.len(),
+        commits_checked: commits,
+        aborted_attempts: aborted,
+        skipped_deletes: skipped,
+        ..Default::default()
+    }
+    .with_counts(&counts, samples);
+    let mut history: Vec<Event> = Vec::new();
+    if setup.history {
+        for o in outs.iter_mut() {
+            history.append(&mut o.history);
+        }
+        history.push(fin_event);
+    }
+    (summary, history, truncated)
+}

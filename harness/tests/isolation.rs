@@ -1,0 +1,139 @@
+//! The isolation checker's self-test: every deliberately broken backend must be caught by its
+//! class in a `--quick` run, `hybrid` must show none, and `check-history` must reach the same
+//! verdicts offline from the `--history` file alone.
+
+use std::{
+    path::{Path, PathBuf},
+    process::{Command, Output},
+};
+
+use harness::{isolation::summary::IsolationSummary, output::read_results};
+
+fn harness(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_harness"))
+        .args(args)
+        .output()
+        .expect("run the harness binary")
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+#[test]
+fn every_broken_backend_is_caught_by_its_class_and_hybrid_is_clean() {
+    let out = scratch("isolation-selftest");
+    let history = out.join("history.jsonl");
+    let workload = format!("{}/tests/data/checker.toml", env!("CARGO_MANIFEST_DIR"));
+    let o = harness(&[
+        "run",
+        "--quick",
+        "--workload",
+        &workload,
+        "--backends",
+        "broken-torn,broken-stale,broken-lost,broken-inplace,hybrid",
+        "--out",
+        out.to_str().unwrap(),
+        "--history",
+        history.to_str().unwrap(),
+        "--no-progress",
+    ]);
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        o.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(
+        stdout.contains("hybrid: strong snapshot isolation — 0 violations"),
+        "{stdout}"
+    );
+    let results = read_results(&out.join("results.json")).expect("results.json");
+    let of = |backend: &str| {
+        let p = results
+            .points
+            .iter()
+            .find(|p| p.backend == backend && p.writers > 0)
+            .unwrap_or_else(|| panic!("{backend} ran"));
+        let s = IsolationSummary::of(p).expect("an isolation summary");
+        assert!(
+            s.checked && s.snapshots_checked > 0 && s.commits_checked > 0,
+            "{s:?}"
+        );
+        serde_json::to_value(&s.violations).unwrap()
+    };
+    let n = |v: &serde_json::Value, class: &str| v.get(class).and_then(|x| x.as_u64()).unwrap_or(0);
+    let torn = of("broken-torn");
+    assert!(
+        n(&torn, "fractured") + n(&torn, "predicate") > 0,
+        "torn: {torn}"
+    );
+    let stale = of("broken-stale");
+    assert!(n(&stale, "stale_after_ack") > 0, "stale: {stale}");
+    let lost = of("broken-lost");
+    assert!(n(&lost, "lost_update") > 0, "lost: {lost}");
+    let inplace = of("broken-inplace");
+    assert!(
+        n(&inplace, "non_repeatable") + n(&inplace, "fractured") > 0,
+        "inplace: {inplace}"
+    );
+    let hybrid = of("hybrid");
+    assert_eq!(
+        hybrid,
+        serde_json::json!({}),
+        "hybrid must have no violation"
+    );
+
+    // The history alone is enough to reach the same verdicts.
+    let o = harness(&["check-history", history.to_str().unwrap()]);
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(1), "violations → exit 1\n{text}");
+    let line = |backend: &str| {
+        text.lines()
+            .find(|l| l.trim_start().starts_with(&format!("{backend} ")))
+            .unwrap_or_else(|| panic!("a line for {backend} in\n{text}"))
+            .to_string()
+    };
+    assert!(line("hybrid").contains("0 violations"), "{text}");
+    assert!(line("hybrid").contains("0 off-plan commits"), "{text}");
+    assert!(line("broken-stale").contains("stale-after-ack"), "{text}");
+    assert!(line("broken-lost").contains("lost-update"), "{text}");
+}
+
+#[test]
+fn no_check_says_so_in_the_results() {
+    let out = scratch("isolation-no-check");
+    let workload = format!("{}/tests/data/checker.toml", env!("CARGO_MANIFEST_DIR"));
+    let o = harness(&[
+        "run",
+        "--quick",
+        "--workload",
+        &workload,
+        "--backends",
+        "hybrid",
+        "--no-companion",
+        "--no-check",
+        "--out",
+        out.to_str().unwrap(),
+        "--no-progress",
+    ]);
+    assert!(o.status.success());
+    assert!(String::from_utf8_lossy(&o.stdout).contains("isolation: not checked (--no-check)"));
+    let results = read_results(&out.join("results.json")).unwrap();
+    let s = IsolationSummary::of(&results.points[0]).unwrap();
+    assert!(!s.checked);
+    assert_eq!(s.note.as_deref(), Some("disabled by --no-check"));
+}
+
+#[test]
+fn check_history_explains_a_bad_file() {
+    let dir = scratch("isolation-bad-history");
+    std::fs::create_dir_all(&dir).unwrap();
+    let f = dir.join("h.jsonl");
+    std::fs::write(&f, "not json\n").unwrap();
+    let o = harness(&["check-history", f.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("harness run --history FILE"));
+}
