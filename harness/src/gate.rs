@@ -14,7 +14,11 @@
 //!    the harness's floor, not a reference), and each backend's throughput over its own at the
 //!    smallest thread count (speedup). Machine-wide slowdowns cancel out of such ratios.
 //! 4. **Spread.** Each metric has one value per repetition in each file; the gate compares the
-//!    medians, and uses min..max over repetitions as the noise band:
+//!    medians, and uses as the noise band the ~95% confidence interval of the median (order
+//!    statistics; from 6 repetitions on) or min..max over repetitions (fewer). On these machines
+//!    one 300 ms window of a single thread varies by up to 2× from the next (a pure ALU loop by
+//!    ±20%: the host, not the guest), so the CI gate runs many short, interleaved repetitions
+//!    and judges medians — the band then narrows as repetitions grow:
 //!    - change within `max_regression` → *unchanged*;
 //!    - either band wider than `noisy_spread` of its median, or a side with one repetition →
 //!      *too noisy to judge* (reported, never failing);
@@ -121,7 +125,7 @@ impl GateOutcome {
         if !shown.is_empty() {
             out.push_str(&format!(
                 "{:<10} {:<32} {:<16} {:<26} {:>26} {:>26} {:>8}\n",
-                "verdict", "metric", "backend", "point", "base med [min..max]", "current", "change"
+                "verdict", "metric", "backend", "point", "base median [band]", "current", "change"
             ));
             for r in shown {
                 out.push_str(&format!(

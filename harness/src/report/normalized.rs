@@ -145,7 +145,7 @@ pub fn rows(
             if bv.is_empty() || cv.is_empty() {
                 return None;
             }
-            let (b, c) = (Spread::of(&bv), Spread::of(&cv));
+            let (b, c) = (band(&bv), band(&cv));
             let change = c.median / b.median - 1.0;
             let judgement = judge(&b, &c, bv.len().min(cv.len()), m.higher_is_better, opts);
             Some(GateRow {
@@ -160,6 +160,27 @@ pub fn rows(
             })
         })
         .collect()
+}
+
+/// Repetitions from which the noise band is a confidence interval rather than min..max.
+pub const CI_MIN_REPS: usize = 6;
+
+/// The median of `xs` and its noise band: with at least [`CI_MIN_REPS`] values, the
+/// distribution-free ~95% confidence interval of the median (order statistics ranks
+/// `n/2 ∓ 0.98·√n`); with fewer, min..max. Many short repetitions thus narrow the band, where
+/// min..max would only widen it.
+pub fn band(xs: &[f64]) -> Spread {
+    let all = Spread::of(xs);
+    let n = xs.len();
+    if n < CI_MIN_REPS {
+        return all;
+    }
+    let mut v = xs.to_vec();
+    v.sort_by(f64::total_cmp);
+    let half = 0.98 * (n as f64).sqrt();
+    let lo = ((n as f64 / 2.0 - half).floor() as usize).clamp(1, n) - 1;
+    let hi = ((n as f64 / 2.0 + half + 1.0).ceil() as usize).clamp(1, n) - 1;
+    Spread { median: all.median, min: v[lo], max: v[hi] }
 }
 
 /// The decision for one metric (see the method in [`crate::gate`]).
@@ -197,6 +218,18 @@ mod tests {
 
     fn s(min: f64, median: f64, max: f64) -> Spread {
         Spread { median, min, max }
+    }
+
+    #[test]
+    fn the_band_is_a_median_interval_once_there_are_enough_repetitions() {
+        assert_eq!(band(&[3.0, 1.0, 2.0]), s(1.0, 2.0, 3.0));
+        let xs: Vec<f64> = (1..=100).map(f64::from).collect();
+        let b = band(&xs);
+        assert_eq!((b.min, b.median, b.max), (40.0, 50.5, 61.0));
+        // One wild outlier does not move it.
+        let mut wild = xs.clone();
+        wild[99] = 1e9;
+        assert_eq!(band(&wild), b);
     }
 
     #[test]
