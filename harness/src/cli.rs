@@ -1,4 +1,5 @@
-//! The `harness` command line: `run` and `list`. `main.rs` only calls [`main`].
+//! The `harness` command line: argument definitions, and one function per subcommand that runs
+//! it and turns the outcome into an exit code. `main.rs` only calls [`main`].
 
 use std::{path::PathBuf, process::ExitCode, time::Duration};
 
@@ -214,82 +215,9 @@ pub fn main() -> ExitCode {
             },
         )),
         Command::CheckHistory { file } => check_history(&file),
-        Command::Audit { out } => match crate::audit::run(&out) {
-            Ok(rows) => {
-                print!("{}", crate::audit::render(&rows));
-                println!("\nwrote {}/audit.json", out.display());
-                ExitCode::SUCCESS
-            }
-            Err(e) => {
-                eprintln!("error: {e}");
-                ExitCode::from(2)
-            }
-        },
-        Command::Stress(a) => {
-            if a.readers == 0 || a.writers == 0 {
-                eprintln!(
-                    "error: --readers and --writers must be ≥ 1, e.g. `--readers 2 --writers 2`"
-                );
-                return ExitCode::from(2);
-            }
-            let opts = crate::stress::StressOptions {
-                duration: a.duration,
-                readers: a.readers,
-                writers: a.writers,
-                seed: a.seed,
-                history: a.history.clone(),
-            };
-            let (report, events) = crate::stress::run(&opts);
-            print!("{}", report.render());
-            if let Some(path) = &a.history {
-                let mut all = vec![crate::isolation::history::Event::Header {
-                    backend: "hybrid".into(),
-                    point: "stress".into(),
-                    repetition: 0,
-                    seed: a.seed,
-                    batch_size: 8,
-                    keys: crate::isolation::plan::Plan::new(a.seed, 8).keys(),
-                    partitions: (0..a.writers).map(|w| format!("mutable/w{w}/")).collect(),
-                    truncated: false,
-                }];
-                all.extend(events);
-                if let Err(e) = crate::sweep::write_history(path, &all) {
-                    eprintln!(
-                        "error: cannot write `{}` ({e}); pass a writable path to --history",
-                        path.display()
-                    );
-                    return ExitCode::from(2);
-                }
-            }
-            if report.ok() {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::from(1)
-            }
-        }
-        Command::Run(args) => match crate::sweep::run(&args.options()) {
-            Ok(results) => {
-                print!("{}", table::render(&results));
-                print!("{}", crate::isolation::summary::render(&results));
-                println!("\nwrote {}/results.json and points.csv", args.out.display());
-                match crate::report::write_report(&results, None, &args.out) {
-                    Ok(page) => println!("report: {}", page.display()),
-                    Err(e) => {
-                        eprintln!("error: the results are saved, but the report failed: {e}");
-                        return ExitCode::from(1);
-                    }
-                }
-                if results.run.interrupted {
-                    ExitCode::from(130)
-                } else {
-                    ExitCode::SUCCESS
-                }
-            }
-            Err(e) => {
-                eprintln!("error: {e}");
-                ExitCode::from(2)
-            }
-        },
+        Command::Audit { out } => audit(&out),
+        Command::Stress(a) => stress(&a),
+        Command::Run(args) => run(&args),
     }
 }
 
@@ -338,6 +266,90 @@ fn check_history(file: &std::path::Path) -> ExitCode {
                 ExitCode::SUCCESS
             }
         }
+    }
+}
+
+/// `harness run`: the sweep, the table, the isolation verdicts, the files and the report.
+fn run(args: &RunArgs) -> ExitCode {
+    match crate::sweep::run(&args.options()) {
+        Ok(results) => {
+            print!("{}", table::render(&results));
+            print!("{}", crate::isolation::summary::render(&results));
+            println!("\nwrote {}/results.json and points.csv", args.out.display());
+            match crate::report::write_report(&results, None, &args.out) {
+                Ok(page) => println!("report: {}", page.display()),
+                Err(e) => {
+                    eprintln!("error: the results are saved, but the report failed: {e}");
+                    return ExitCode::from(1);
+                }
+            }
+            if results.run.interrupted {
+                ExitCode::from(130)
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// `harness audit`.
+fn audit(out: &std::path::Path) -> ExitCode {
+    match crate::audit::run(&out) {
+        Ok(rows) => {
+            print!("{}", crate::audit::render(&rows));
+            println!("\nwrote {}/audit.json", out.display());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// `harness stress`.
+fn stress(a: &StressArgs) -> ExitCode {
+    if a.readers == 0 || a.writers == 0 {
+        eprintln!("error: --readers and --writers must be ≥ 1, e.g. `--readers 2 --writers 2`");
+        return ExitCode::from(2);
+    }
+    let opts = crate::stress::StressOptions {
+        duration: a.duration,
+        readers: a.readers,
+        writers: a.writers,
+        seed: a.seed,
+        history: a.history.clone(),
+    };
+    let (report, events) = crate::stress::run(&opts);
+    print!("{}", report.render());
+    if let Some(path) = &a.history {
+        let mut all = vec![crate::isolation::history::Event::Header {
+            backend: "hybrid".into(),
+            point: "stress".into(),
+            repetition: 0,
+            seed: a.seed,
+            batch_size: 8,
+            keys: crate::isolation::plan::Plan::new(a.seed, 8).keys(),
+            partitions: (0..a.writers).map(|w| format!("mutable/w{w}/")).collect(),
+            truncated: false,
+        }];
+        all.extend(events);
+        if let Err(e) = crate::sweep::write_history(path, &all) {
+            eprintln!(
+                "error: cannot write `{}` ({e}); pass a writable path to --history",
+                path.display()
+            );
+            return ExitCode::from(2);
+        }
+    }
+    if report.ok() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
     }
 }
 

@@ -29,15 +29,20 @@ fn chart(title: &str, x: &str, y: &str, x_fmt: Fmt, y_fmt: Fmt) -> Chart {
     }
 }
 
-/// Current series of a scaling metric, then the baseline's dashed.
+/// Current series of a scaling metric, then the baseline's dashed. Throughput charts leave out
+/// `null` (the harness's floor): its ops/s are an order of magnitude off the others' scale.
 fn scaling_lines(
     m: &Scaling,
     col: &Colors,
+    with_floor: bool,
     f: impl Fn(&ScalingPoint) -> Option<f64>,
 ) -> Vec<Series> {
     let mut out = Vec::new();
     for (set, base) in [(&m.current, false), (&m.baseline, true)] {
-        for s in set.iter() {
+        for s in set
+            .iter()
+            .filter(|s| with_floor || s.backend != super::analyse::NULL)
+        {
             let kept: Vec<&ScalingPoint> = s.points.iter().filter(|p| f(p).is_some()).collect();
             let pts = kept
                 .iter()
@@ -63,13 +68,13 @@ fn scaling_lines(
 pub fn scaling(m: &Scaling, col: &Colors) -> Vec<Chart> {
     let th = "threads (readers + writers)";
     let mut total = chart(
-        "Throughput, × oversubscribed",
+        "Throughput (null, the floor, left out), × oversubscribed",
         th,
         "ops/s",
         Fmt::Int,
         Fmt::Si,
     );
-    total.series = scaling_lines(m, col, |p| Some(p.total_ops_per_s.median));
+    total.series = scaling_lines(m, col, false, |p| Some(p.total_ops_per_s.median));
     let max_n = m
         .current
         .iter()
@@ -95,11 +100,11 @@ pub fn scaling(m: &Scaling, col: &Colors) -> Vec<Chart> {
         }
     }
     let mut read = chart("Read throughput", th, "read ops/s", Fmt::Int, Fmt::Si);
-    read.series = scaling_lines(m, col, |p| {
+    read.series = scaling_lines(m, col, false, |p| {
         (p.readers > 0).then_some(p.read_ops_per_s.median)
     });
     let mut write = chart("Write throughput", th, "write ops/s", Fmt::Int, Fmt::Si);
-    write.series = scaling_lines(m, col, |p| {
+    write.series = scaling_lines(m, col, false, |p| {
         (p.writers > 0).then_some(p.write_ops_per_s.median)
     });
     let min_n = m
@@ -116,7 +121,7 @@ pub fn scaling(m: &Scaling, col: &Colors) -> Vec<Chart> {
         Fmt::Int,
         Fmt::Plain,
     );
-    speedup.series = scaling_lines(m, col, |p| p.speedup);
+    speedup.series = scaling_lines(m, col, true, |p| p.speedup);
     speedup.series.push(
         Series::line("ideal", GREY, vec![(min_n, 1.0), (max_n, max_n / min_n)])
             .dashed()
@@ -129,7 +134,7 @@ pub fn scaling(m: &Scaling, col: &Colors) -> Vec<Chart> {
         Fmt::Int,
         Fmt::Plain,
     );
-    eff.series = scaling_lines(m, col, |p| p.efficiency);
+    eff.series = scaling_lines(m, col, true, |p| p.efficiency);
     eff.series.push(
         Series::line("ideal", GREY, vec![(min_n, 1.0), (max_n, 1.0)])
             .dashed()

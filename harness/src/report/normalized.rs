@@ -180,7 +180,11 @@ pub fn band(xs: &[f64]) -> Spread {
     let half = 0.98 * (n as f64).sqrt();
     let lo = ((n as f64 / 2.0 - half).floor() as usize).clamp(1, n) - 1;
     let hi = ((n as f64 / 2.0 + half + 1.0).ceil() as usize).clamp(1, n) - 1;
-    Spread { median: all.median, min: v[lo], max: v[hi] }
+    Spread {
+        median: all.median,
+        min: v[lo],
+        max: v[hi],
+    }
 }
 
 /// The decision for one metric (see the method in [`crate::gate`]).
