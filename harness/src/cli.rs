@@ -298,7 +298,7 @@ fn run(args: &RunArgs) -> ExitCode {
 
 /// `harness audit`.
 fn audit(out: &std::path::Path) -> ExitCode {
-    match crate::audit::run(&out) {
+    match crate::audit::run(out) {
         Ok(rows) => {
             print!("{}", crate::audit::render(&rows));
             println!("\nwrote {}/audit.json", out.display());
