@@ -35,5 +35,5 @@ threads=1,2,4,8,12,16
   --backends hybrid,rwlock-pathmap,imbl-arcswap,zipperhead \
   --no-progress --out "$out/pattern-a" | tee "$out/pattern-a.txt"
 # KB operations beside the raw PathMap operation they wrap.
-CRITERION_HOME="$out/criterion" "$KB_BENCH" --bench --warm-up-time 1 --measurement-time 3 --noplot \
+CRITERION_HOME="${CRITERION_HOME:-$(mktemp -d)}" "$KB_BENCH" --bench --warm-up-time 1 --measurement-time 3 --noplot \
   2>&1 | tee "$out/bench-kb.txt"
