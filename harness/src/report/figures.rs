@@ -82,7 +82,7 @@ pub fn scaling(m: &Scaling, col: &Colors) -> Vec<Chart> {
         .map(|p| p.threads)
         .max()
         .unwrap_or(1) as f64;
-    for fit in &m.usl {
+    for fit in m.usl.iter().filter(|f| f.backend != super::analyse::NULL) {
         if let Some(u) = fit.params {
             let pts = (0..=40)
                 .map(|i| 1.0 + (max_n - 1.0) * i as f64 / 40.0)
