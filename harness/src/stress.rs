@@ -157,11 +157,17 @@ pub fn run(opts: &StressOptions) -> (StressReport, Vec<Event>) {
                         assert!(r.is_err());
                         panics.fetch_add(1, Ordering::Relaxed);
                         probe.abandon();
-                        // Recover: re-lease the partition and carry on.
+                        // Recover: re-lease the partition and carry on. The contender below
+                        // may hold an overlapping lease for an instant: retry, as a real writer
+                        // waiting for its partition would.
                         let mut h = backend.writer(&root, false);
-                        if h.put(&buf, 0).is_ok() {
-                            h.rollback();
-                            recovered.fetch_add(1, Ordering::Relaxed);
+                        for _ in 0..1000 {
+                            if h.put(&buf, 0).is_ok() {
+                                h.rollback();
+                                recovered.fetch_add(1, Ordering::Relaxed);
+                                break;
+                            }
+                            std::thread::sleep(Duration::from_micros(100));
                         }
                         handle = Some(h);
                         continue;

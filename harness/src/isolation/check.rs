@@ -5,7 +5,7 @@
 //! [`get`](ReaderCheck::get) / [`scan`](ReaderCheck::scan); [`end`](ReaderCheck::end) with the
 //! `started` watermarks loaded *after* the last read.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 
 use serde::{Deserialize, Serialize};
 
@@ -110,11 +110,17 @@ pub const SAMPLES: usize = 16;
 /// Distinct cut vectors one reader keeps for the fork check (bounds memory in long runs).
 pub const MAX_CUTS: usize = 200_000;
 
+/// A window of one partition's hash chain: `values[i]` is the chain after batch `base + i`.
+struct ChainWindow {
+    base: u64,
+    values: VecDeque<u64>,
+}
+
 /// The checker state of one reader thread.
 pub struct ReaderCheck<'p> {
     plan: &'p Plan,
-    /// `chains[p][b]`: the hash chain after batch `b`, extended on demand.
-    chains: Vec<Vec<u64>>,
+    /// Partition `p`'s hash chain from this reader's last cut on (O(1) memory over a long run).
+    chains: Vec<ChainWindow>,
     cut: Vec<u64>,
     acked_before: Vec<u64>,
     last_cut: Vec<u64>,
@@ -133,7 +139,12 @@ impl<'p> ReaderCheck<'p> {
     pub fn new(plan: &'p Plan, partitions: usize) -> Self {
         ReaderCheck {
             plan,
-            chains: (0..partitions).map(|p| vec![plan.chain_start(p)]).collect(),
+            chains: (0..partitions)
+                .map(|p| ChainWindow {
+                    base: 0,
+                    values: VecDeque::from([plan.chain_start(p)]),
+                })
+                .collect(),
             cut: vec![0; partitions],
             acked_before: vec![0; partitions],
             last_cut: vec![0; partitions],
@@ -163,15 +174,20 @@ impl<'p> ReaderCheck<'p> {
         }
     }
 
+    /// The hash chain of partition `p` after batch `b`.
     fn chain(&mut self, p: usize, b: u64) -> u64 {
-        let chain = &mut self.chains[p];
-        while (chain.len() as u64) <= b {
-            let next = self
-                .plan
-                .chain_step(p, *chain.last().unwrap(), chain.len() as u64);
-            chain.push(next);
+        let plan = self.plan;
+        let w = &mut self.chains[p];
+        if b < w.base {
+            // Behind this reader's last cut: only after a violation. Recompute from the start.
+            return (1..=b).fold(plan.chain_start(p), |c, i| plan.chain_step(p, c, i));
         }
-        chain[b as usize]
+        while w.base + (w.values.len() as u64) <= b {
+            let next =
+                plan.chain_step(p, *w.values.back().unwrap(), w.base + w.values.len() as u64);
+            w.values.push_back(next);
+        }
+        w.values[(b - w.base) as usize]
     }
 
     /// Starts a snapshot; `acked_before[p]` = last batch of `p` acknowledged before it was taken.
@@ -286,6 +302,13 @@ impl<'p> ReaderCheck<'p> {
         for (last, &c) in self.last_cut.iter_mut().zip(&self.cut) {
             *last = (*last).max(c);
         }
+        // Cuts never go back: the chain below the last cut is no longer needed.
+        for (w, &last) in self.chains.iter_mut().zip(&self.last_cut) {
+            while w.base < last && w.values.len() > 1 {
+                w.values.pop_front();
+                w.base += 1;
+            }
+        }
     }
 
     /// Re-reads partition `p`'s marker later in the same snapshot (`first` = what the first read
@@ -399,6 +422,23 @@ mod tests {
             .filter_map(|(k, v)| v.map(|v| (k as u32, v)))
             .collect();
         check.scan(0, &scanned);
+    }
+
+    #[test]
+    fn the_chain_cache_stays_small_over_a_long_run() {
+        let plan = Plan::new(3, 4);
+        let mut check = ReaderCheck::new(&plan, 1);
+        for c in (0..=20_000).step_by(7) {
+            check.begin(&[c]);
+            check.marker(0, marker(&plan, 0, c));
+            check.end(&[c]);
+        }
+        assert_eq!(check.counts.total(), 0, "{:?}", check.samples);
+        assert!(
+            check.chains[0].values.len() <= 8,
+            "{}",
+            check.chains[0].values.len()
+        );
     }
 
     #[test]
