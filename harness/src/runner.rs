@@ -148,6 +148,7 @@ pub fn run_point<B: Backend>(
         scans: B::INFO.caps.prefix_scans,
         rollback: B::ROLLBACK,
         history: plan.history,
+        cut_log: crate::isolation::check::MAX_CUTS,
     };
     let setup = checking.is_ok().then_some(setup);
 
@@ -163,7 +164,7 @@ pub fn run_point<B: Backend>(
                 let probe = match (setup, role) {
                     (None, _) => Probe::Off,
                     (Some(s), Role::Reader) => Probe::Reader(Box::new(ReaderProbe::new(s, idx))),
-                    (Some(s), Role::Writer) => Probe::Writer(WriterProbe::new(s, idx), 0),
+                    (Some(s), Role::Writer) => Probe::Writer(Box::new(WriterProbe::new(s, idx)), 0),
                 };
                 let cpu = cpus.get(t).copied();
                 std::thread::Builder::new()

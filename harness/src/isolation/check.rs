@@ -126,8 +126,10 @@ pub struct ReaderCheck<'p> {
     last_cut: Vec<u64>,
     /// Keys read in the current snapshot and what they returned.
     seen: HashMap<(usize, u32), Option<u64>>,
-    /// Distinct cut vectors, in the order this reader saw them (at most [`MAX_CUTS`]).
+    /// Distinct cut vectors, in the order this reader saw them (at most `cut_log` of them).
     pub cuts: Vec<Vec<u64>>,
+    /// How many cuts `cuts` keeps for the fork check ([`MAX_CUTS`] unless set).
+    cut_log: usize,
     /// Counts so far.
     pub counts: Counts,
     /// The first [`SAMPLES`] violations.
@@ -150,6 +152,7 @@ impl<'p> ReaderCheck<'p> {
             last_cut: vec![0; partitions],
             seen: HashMap::new(),
             cuts: Vec::new(),
+            cut_log: MAX_CUTS,
             counts: Counts::default(),
             samples: Vec::new(),
         }
@@ -172,6 +175,13 @@ impl<'p> ReaderCheck<'p> {
                 detail: detail(),
             });
         }
+    }
+
+    /// Keeps at most `cap` cuts for the fork check (the cut log is the checker's only state that
+    /// grows with the run; a soak that watches memory keeps it small).
+    pub fn with_cut_log(mut self, cap: usize) -> Self {
+        self.cut_log = cap;
+        self
     }
 
     /// The hash chain of partition `p` after batch `b`.
@@ -296,7 +306,7 @@ impl<'p> ReaderCheck<'p> {
                 });
             }
         }
-        if self.cuts.last() != Some(&self.cut) && self.cuts.len() < MAX_CUTS {
+        if self.cuts.last() != Some(&self.cut) && self.cuts.len() < self.cut_log {
             self.cuts.push(self.cut.clone());
         }
         for (last, &c) in self.last_cut.iter_mut().zip(&self.cut) {

@@ -17,7 +17,7 @@ use crate::backends::{ReadHandle, WriteHandle};
 pub enum Probe<'a> {
     Off,
     Reader(Box<ReaderProbe<'a>>),
-    Writer(WriterProbe<'a>, u64),
+    Writer(Box<WriterProbe<'a>>, u64),
 }
 
 impl Probe<'_> {

@@ -79,6 +79,8 @@ pub struct Setup<'a> {
     pub rollback: bool,
     /// Keep events for `--history`.
     pub history: bool,
+    /// Cuts each reader keeps for the fork check ([`super::check::MAX_CUTS`] in runs).
+    pub cut_log: usize,
 }
 
 impl Setup<'_> {
@@ -260,7 +262,7 @@ impl<'a> ReaderProbe<'a> {
         ReaderProbe {
             s,
             id,
-            check: ReaderCheck::new(s.plan, n),
+            check: ReaderCheck::new(s.plan, n).with_cut_log(s.cut_log),
             markers_keys: s.roots.iter().map(|r| Plan::marker_key(r)).collect(),
             acked: vec![0; n],
             started: vec![0; n],
