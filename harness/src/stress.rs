@@ -154,7 +154,7 @@ pub fn run(opts: &StressOptions) -> (StressReport, Vec<Event>) {
                         let _ = wh.put(&buf, i);
                     }
                     probe.before_commit(wh);
-                    if i % 97 == 0 {
+                    if i.is_multiple_of(97) {
                         // Chaos: panic with a staged batch; the handle (and its lease) unwinds.
                         let mut doomed = handle.take();
                         let r = catch_unwind(AssertUnwindSafe(move || {
@@ -203,7 +203,7 @@ pub fn run(opts: &StressOptions) -> (StressReport, Vec<Event>) {
                     for k in 0..20u64 {
                         let _ = rh.get(format!("stable/{:06}", (n * 20 + k) % 5000).as_bytes());
                     }
-                    if n % 200 == 0 {
+                    if n.is_multiple_of(200) {
                         // A long-held snapshot: its re-reads happen 50 ms later.
                         std::thread::sleep(Duration::from_millis(50));
                         long.fetch_add(1, Ordering::Relaxed);

@@ -28,7 +28,7 @@ fn mix(w: u64, b: u64, j: u64) -> u64 {
 
 /// The model: key `j` of writer `w` after batch `c` (0 = before the first batch).
 fn expected(w: u64, c: u64, j: u64) -> Option<u64> {
-    (c > 0 && mix(w, c, j) % 4 != 0).then_some(c << 8 | j)
+    (c > 0 && !mix(w, c, j).is_multiple_of(4)).then_some(c << 8 | j)
 }
 
 fn key(w: usize, j: u64) -> Vec<u8> {

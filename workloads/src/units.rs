@@ -44,12 +44,12 @@ pub fn format_duration(d: Duration) -> String {
         ("m", 60_000_000_000),
         ("s", 1_000_000_000),
     ] {
-        if ns >= per && ns % per == 0 {
+        if ns >= per && ns.is_multiple_of(per) {
             return format!("{}{unit}", ns / per);
         }
     }
     for (unit, per) in [("ms", 1_000_000u128), ("us", 1_000)] {
-        if ns % per == 0 && ns > 0 {
+        if ns.is_multiple_of(per) && ns > 0 {
             return format!("{}{unit}", ns / per);
         }
     }

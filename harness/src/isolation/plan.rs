@@ -62,15 +62,15 @@ impl Plan {
 
     /// Whether batch `b` of partition `p` touches key `k`.
     pub fn touches(&self, p: usize, b: u64, k: u32) -> bool {
-        b > 0 && self.h(p, b, k as u64, 1) % self.touch_one_in == 0
+        b > 0 && self.h(p, b, k as u64, 1).is_multiple_of(self.touch_one_in)
     }
 
     fn deletes(&self, p: usize, b: u64, k: u32) -> bool {
-        self.h(p, b, k as u64, 2) % 4 == 0
+        self.h(p, b, k as u64, 2).is_multiple_of(4)
     }
 
     fn has_intermediate(&self, p: usize, b: u64, k: u32) -> bool {
-        self.h(p, b, k as u64, 3) % 8 == 0
+        self.h(p, b, k as u64, 3).is_multiple_of(8)
     }
 
     fn checksum(&self, p: usize, b: u64, k: u32, flags: u64) -> u64 {

@@ -223,7 +223,7 @@ impl<'a> WriterProbe<'a> {
                 self.truncated = true;
             }
         }
-        if self.s.rollback && mix(self.s.plan.chain_start(p) ^ b) % 8 == 0 {
+        if self.s.rollback && mix(self.s.plan.chain_start(p) ^ b).is_multiple_of(8) {
             let plan = self.s.plan;
             for op in plan.aborted(p, b + 1) {
                 if !self.stage(w, op, None) {
@@ -305,7 +305,8 @@ impl<'a> ReaderProbe<'a> {
         self.n += 1;
         self.open = true;
         self.check.begin(&self.acked);
-        let sample = self.s.history && (self.n <= SAMPLE_FIRST || self.n % SAMPLE_EVERY == 0);
+        let sample =
+            self.s.history && (self.n <= SAMPLE_FIRST || self.n.is_multiple_of(SAMPLE_EVERY));
         self.reads = sample.then(Vec::new);
         for p in 0..parts {
             let Ok(v) = r.get(&self.markers_keys[p]) else {
@@ -330,7 +331,7 @@ impl<'a> ReaderProbe<'a> {
                 }
             }
         }
-        if self.s.scans && self.n % SCAN_EVERY == 0 {
+        if self.s.scans && self.n.is_multiple_of(SCAN_EVERY) {
             let p = (self.n / SCAN_EVERY) as usize % parts;
             self.scan_buf.clear();
             let prefix = Plan::checked_prefix(&self.s.roots[p]);

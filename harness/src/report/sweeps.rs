@@ -74,9 +74,7 @@ fn ratio_axis(rs: &[&SummaryRow], base: &[(String, String)]) -> Option<AxisFn> {
         splits.dedup();
         let cand = (t, splits.len(), r.oversubscribed);
         if splits.len() > 1
-            && best.map_or(true, |b| {
-                (b.2 && !cand.2) || (b.2 == cand.2 && cand.0 > b.0)
-            })
+            && best.is_none_or(|b| (b.2 && !cand.2) || (b.2 == cand.2 && cand.0 > b.0))
         {
             best = Some(cand);
         }
