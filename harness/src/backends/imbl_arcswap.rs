@@ -125,18 +125,7 @@ impl ReadHandle for Reader<'_> {
 }
 
 impl WriteHandle for Writer<'_> {
-    fn put(&mut self, key: &[u8], value: u64) -> Result<(), Refused> {
-        self.batch.push(Staged::Put(key.to_vec(), value));
-        Ok(())
-    }
-    fn delete(&mut self, key: &[u8]) -> Result<(), Refused> {
-        self.batch.push(Staged::Delete(key.to_vec()));
-        Ok(())
-    }
-    fn delete_prefix(&mut self, prefix: &[u8]) -> Result<(), Refused> {
-        self.batch.push(Staged::DeletePrefix(prefix.to_vec()));
-        Ok(())
-    }
+    stage_into_batch!();
     fn get(&mut self, key: &[u8]) -> Result<Option<u64>, Refused> {
         match staged_lookup(&self.batch, key) {
             Some(v) => Ok(v),

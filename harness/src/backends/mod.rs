@@ -22,6 +22,26 @@
 
 use serde::{Deserialize, Serialize};
 
+/// The `put`, `delete` and `delete_prefix` of a [`WriteHandle`] that stages into a
+/// `batch: Vec<Staged>` field and applies it at commit (every backend but `hybrid`, `dashmap`
+/// and `null`).
+macro_rules! stage_into_batch {
+    () => {
+        fn put(&mut self, key: &[u8], value: u64) -> Result<(), Refused> {
+            self.batch.push(Staged::Put(key.to_vec(), value));
+            Ok(())
+        }
+        fn delete(&mut self, key: &[u8]) -> Result<(), Refused> {
+            self.batch.push(Staged::Delete(key.to_vec()));
+            Ok(())
+        }
+        fn delete_prefix(&mut self, prefix: &[u8]) -> Result<(), Refused> {
+            self.batch.push(Staged::DeletePrefix(prefix.to_vec()));
+            Ok(())
+        }
+    };
+}
+
 pub mod broken_inplace;
 pub mod broken_lost;
 pub mod broken_stale;
