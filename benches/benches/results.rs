@@ -5,7 +5,7 @@
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use harness::metrics::{histogram, merge_into, LatencySummary};
+use harness::metrics::{histogram, merge_into, summarize};
 use rand::{rngs::SmallRng, Rng, SeedableRng};
 
 fn thread_histograms(threads: usize, records: usize) -> Vec<hdrhistogram::Histogram<u64>> {
@@ -40,7 +40,7 @@ fn merge(c: &mut Criterion) {
         merge_into(&mut all, h);
     }
     g.bench_function("summarize_merged", |b| {
-        b.iter(|| black_box(LatencySummary::of(&all)))
+        b.iter(|| black_box(summarize(&all)))
     });
     g.finish();
 }

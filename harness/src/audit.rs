@@ -10,12 +10,27 @@ use pathmap::{
 };
 use serde::{Deserialize, Serialize};
 
-use crate::{
-    error::HarnessError,
-    isolation::summary::{classes, per_backend},
-    results::Results,
-    sweep::{self, RunOptions},
-};
+use analysis::isolation::{per_backend, BackendIsolation};
+use results::{Class, Results};
+
+use crate::{error::HarnessError, options::RunOptions, sweep};
+
+/// Every operation `backend` refused in `r` (zippers, leases, commits), over all its points.
+fn refusals(r: &Results, backend: &str) -> u64 {
+    r.points
+        .iter()
+        .filter(|p| p.backend == backend)
+        .filter_map(|p| p.measured())
+        .map(|m| {
+            let (rd, w) = (&m.readers, &m.writers);
+            rd.refused_reads
+                + rd.refused_snapshots
+                + w.refused_commits
+                + w.refused_writes
+                + w.refused_reads
+        })
+        .sum()
+}
 
 /// One row of the audit.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -108,11 +123,11 @@ fn row(claim: &str, holds: &str, evidence: String) -> Claim {
 /// Runs the audit; writes `audit.json` into `out`.
 pub fn run(out: &Path) -> Result<Vec<Claim>, HarnessError> {
     let mut rows = Vec::new();
-    let (tries, failed, refusals) = literal_pattern_d(100, 4, 2);
+    let (tries, failed, refused) = literal_pattern_d(100, 4, 2);
     rows.push(row(
         "§1 the literal Pattern D code works (readers at \"\" + writers at updates_N/ on one ZipperHead)",
         if failed == 0 { "holds" } else { "does not hold" },
-        format!("{failed} of {tries} runs had a writer zipper refused ({refusals} Conflict errors; the seed's .unwrap() panics on each)"),
+        format!("{failed} of {tries} runs had a writer zipper refused ({refused} Conflict errors; the seed's .unwrap() panics on each)"),
     ));
     let d = quick(
         "pattern-d",
@@ -121,26 +136,21 @@ pub fn run(out: &Path) -> Result<Vec<Claim>, HarnessError> {
         &out.join("audit-pattern-d"),
     )?;
     let verdicts = per_backend(&d);
+    let of = |b: &str| verdicts.iter().find(|v| v.backend == b);
     let line = |b: &str| {
-        verdicts
-            .iter()
-            .find(|v| v.0 == b)
-            .map_or("not run".to_string(), |(_, c, v, n)| {
-                format!(
-                    "{b}: {} ({}; {} snapshots, {n} commits)",
-                    v.describe().split(':').next().unwrap_or(""),
-                    classes(c),
-                    c.snapshots
-                )
-            })
+        of(b).map_or("not run".to_string(), |v: &BackendIsolation| {
+            format!(
+                "{b}: {} ({}; {} snapshots, {} commits)",
+                v.status,
+                v.tally.counts.describe(),
+                v.tally.counts.snapshots,
+                v.tally.commits
+            )
+        })
     };
-    let clean = |b: &str| verdicts.iter().any(|v| v.0 == b && v.1.total() == 0);
-    let zh_conflicts: u64 = d
-        .points
-        .iter()
-        .filter(|p| p.backend == "zipperhead")
-        .map(|p| p.conflicts)
-        .sum();
+    let clean =
+        |b: &str| of(b).is_some_and(|v| v.verdict.is_evidence() && v.tally.counts.total() == 0);
+    let zh_conflicts = refusals(&d, "zipperhead");
     rows.push(row(
         "§2/§7 readers see consistent snapshots (never torn)",
         if clean("hybrid") {
@@ -155,23 +165,20 @@ pub fn run(out: &Path) -> Result<Vec<Claim>, HarnessError> {
             line("rwlock-pathmap")
         ),
     ));
-    let stale = |b: &str| {
-        verdicts
-            .iter()
-            .find(|v| v.0 == b)
-            .map_or(0, |v| v.1.of(crate::isolation::Class::StaleAfterAck))
-    };
+    let class = |b: &str, c: Class| of(b).map_or(0, |v| v.tally.counts.of(c));
     rows.push(row(
         "§3 new readers see updates immediately; existing readers keep the old snapshot",
         if clean("hybrid") { "holds only with the kb design" } else { "does not hold" },
-        format!("hybrid: {} stale-after-ack reads, {} non-repeatable reads; inside one ZipperHead there is no snapshot (zipperhead: {zh_conflicts} refused zippers)", stale("hybrid"), verdicts.iter().find(|v| v.0 == "hybrid").map_or(0, |v| v.1.of(crate::isolation::Class::NonRepeatable))),
+        format!("hybrid: {} stale-after-ack reads, {} non-repeatable reads; inside one ZipperHead there is no snapshot (zipperhead: {zh_conflicts} refused operations)", class("hybrid", Class::StaleAfterAck), class("hybrid", Class::NonRepeatable)),
     ));
     let a = quick("pattern-a", "hybrid", &[1, 2], &out.join("audit-pattern-a"))?;
+    let measured = analysis::rows::rows(&a);
     let tput = |n: usize| {
-        a.summary
+        measured
             .iter()
-            .find(|r| r.readers == n && r.writers == 0)
-            .map_or(0.0, |r| r.read_ops_per_s.median)
+            .find(|r| r.axes.readers == n && r.axes.writers == 0)
+            .and_then(|r| r.reads_per_s)
+            .map_or(0.0, |s| s.median)
     };
     let ratio = tput(2) / tput(1).max(1.0);
     rows.push(row(
@@ -185,17 +192,11 @@ pub fn run(out: &Path) -> Result<Vec<Claim>, HarnessError> {
         &[5],
         &out.join("audit-worst-case"),
     )?;
-    let conflicts = |b: &str| {
-        w.points
-            .iter()
-            .filter(|p| p.backend == b)
-            .map(|p| p.conflicts)
-            .sum::<u64>()
-    };
+    let conflicts = |b: &str| refusals(&w, b);
     rows.push(row(
         "§5 writes partition-limited; worst case = many writers on overlapping paths (conflicts)",
         "holds",
-        format!("worst-case preset (4 writers, one shared partition): hybrid {} lease refusals, zipperhead {} refusals", conflicts("hybrid"), conflicts("zipperhead")),
+        format!("worst-case preset (4 writers, one shared partition): hybrid {} operations refused for a held lease, zipperhead {} refused", conflicts("hybrid"), conflicts("zipperhead")),
     ));
     let tracked = std::mem::size_of::<ReadZipperTracked<'static, 'static, u64>>();
     let snap = std::mem::size_of::<hybrid_kb::Snapshot<u64>>();

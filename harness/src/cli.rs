@@ -5,7 +5,10 @@ use std::{path::PathBuf, process::ExitCode, time::Duration};
 
 use clap::{Parser, Subcommand};
 
-use crate::{backends, sweep::RunOptions, table, workload::parse_duration};
+use analysis::gate::{GateOptions, DEFAULT_REFERENCE};
+use results::Results;
+
+use crate::{backends, options::RunOptions, workload::parse_duration};
 
 /// Backends `harness run` uses when `--backends` is not given.
 pub const DEFAULT_BACKENDS: &str = "hybrid,rwlock-pathmap,imbl-arcswap,zipperhead,null";
@@ -39,7 +42,8 @@ pub enum Command {
     List,
     /// Write one self-contained index.html (charts as inline SVG) from a results.json.
     Report(ReportArgs),
-    /// Compare a results file against a baseline: exit 0 pass, 1 regressed, 2 incomparable.
+    /// Judge a results file against a baseline of the same workload: exit 0 pass, 1 regressed,
+    /// 2 cannot judge (not comparable, reference missing, or nothing could be judged).
     Gate(GateArgs),
     /// Soak the hybrid knowledge base with chaos (panicking writers, long snapshots, lease
     /// contention, bursts) under the isolation checker; exit code 1 on any violation or loss.
@@ -80,11 +84,11 @@ pub struct GateArgs {
     #[arg(long, value_name = "CUR.json")]
     pub current: PathBuf,
     /// Worst tolerated change of a normalized metric beyond the repetitions' spread.
-    #[arg(long, default_value = "10%", value_parser = crate::gate::parse_fraction, value_name = "PCT")]
+    #[arg(long, default_value = "10%", value_parser = parse_fraction, value_name = "PCT")]
     pub max_regression: f64,
-    /// Backend every other backend is normalized by (default: rwlock-pathmap).
-    #[arg(long, value_name = "NAME")]
-    pub reference: Option<String>,
+    /// Backend every other backend is normalized by; both files must have measured it.
+    #[arg(long, value_name = "NAME", default_value = DEFAULT_REFERENCE)]
+    pub reference: String,
 }
 
 #[derive(clap::Args, Debug)]
@@ -200,20 +204,8 @@ pub fn main() -> ExitCode {
             print!("{}", list());
             ExitCode::SUCCESS
         }
-        Command::Report(a) => ExitCode::from(crate::report::run_cli(
-            &a.results,
-            a.baseline.as_deref(),
-            &a.out,
-        )),
-        Command::Gate(a) => ExitCode::from(crate::gate::run_cli(
-            &a.baseline,
-            &a.current,
-            &crate::gate::GateOptions {
-                max_regression: a.max_regression,
-                reference: a.reference,
-                ..Default::default()
-            },
-        )),
+        Command::Report(a) => report(&a),
+        Command::Gate(a) => gate(&a),
         Command::CheckHistory { file } => check_history(&file),
         Command::Audit { out } => audit(&out),
         Command::Stress(a) => stress(&a),
@@ -221,9 +213,87 @@ pub fn main() -> ExitCode {
     }
 }
 
+/// Loads a results file; on failure prints why (and how to make a readable one).
+fn load(path: &std::path::Path) -> Result<Results, ExitCode> {
+    results::load(path).map_err(|e| {
+        eprintln!("error: {e}");
+        ExitCode::from(2)
+    })
+}
+
+/// `harness report`: exit 2 when a file cannot be read, 1 when the page cannot be written.
+fn report(a: &ReportArgs) -> ExitCode {
+    let cur = match load(&a.results) {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
+    let base = match a.baseline.as_deref().map(load).transpose() {
+        Ok(b) => b,
+        Err(code) => return code,
+    };
+    let analysis = analysis::analyse(&cur);
+    let base_analysis = base.as_ref().map(analysis::analyse);
+    let outcome = base
+        .as_ref()
+        .map(|b| analysis::gate::gate(b, &cur, &GateOptions::default()));
+    let baseline = match (&base, &base_analysis, &outcome) {
+        (Some(results), Some(analysis), Some(gate)) => Some(report::Baseline {
+            results,
+            analysis,
+            gate,
+        }),
+        _ => None,
+    };
+    match report::write_report(&a.out, &cur, &analysis, baseline.as_ref()) {
+        Ok(p) => {
+            println!("wrote {}", p.display());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// `harness gate`: exit 0 pass, 1 regressed, 2 cannot judge.
+fn gate(a: &GateArgs) -> ExitCode {
+    let (base, cur) = match (load(&a.baseline), load(&a.current)) {
+        (Ok(b), Ok(c)) => (b, c),
+        (Err(code), _) | (_, Err(code)) => return code,
+    };
+    let opts = GateOptions {
+        max_regression: a.max_regression,
+        reference: a.reference.clone(),
+        ..GateOptions::default()
+    };
+    let outcome = analysis::gate::gate(&base, &cur, &opts);
+    print!("{}", report::gate::render(&outcome));
+    ExitCode::from(outcome.exit_code())
+}
+
+/// Parses `10%` or `0.1` into a fraction.
+pub fn parse_fraction(s: &str) -> Result<f64, String> {
+    let (num, scale) = match s.trim().strip_suffix('%') {
+        Some(n) => (n, 100.0),
+        None => (s.trim(), 1.0),
+    };
+    let v: f64 = num
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{s}` is not a fraction: write e.g. 10% or 0.1"))?;
+    let v = v / scale;
+    if !(0.0..10.0).contains(&v) {
+        return Err(format!(
+            "`{s}` is out of range: use a value such as 10% (0.1)"
+        ));
+    }
+    Ok(v)
+}
+
 /// `harness check-history FILE`.
 fn check_history(file: &std::path::Path) -> ExitCode {
-    use crate::isolation::{history::recheck, summary::classes};
+    use crate::isolation::history::recheck;
     let opened = std::fs::File::open(file).map_err(|e| {
         format!(
             "cannot open `{}` ({e}); pass a file written by `harness run --history FILE`",
@@ -247,11 +317,10 @@ fn check_history(file: &std::path::Path) -> ExitCode {
             let mut any = false;
             for p in &points {
                 any |= p.counts.total() > 0 || p.commits_off_plan > 0;
-                let short = p.verdict.describe().split(':').next().unwrap_or("");
                 println!(
-                    "  {} {} rep {}: {short} — {} in {} snapshots / {} reads; {} commits, {} off-plan commits",
-                    p.backend, p.point, p.repetition, classes(&p.counts), p.counts.snapshots,
-                    p.counts.reads, p.commits, p.commits_off_plan
+                    "  {} {} rep {}: {} — {} in {} snapshots / {} reads; {} commits, {} off-plan commits",
+                    p.backend, p.point, p.repetition, p.verdict.short(), p.counts.describe(),
+                    p.counts.snapshots, p.counts.reads, p.commits, p.commits_off_plan
                 );
                 for v in p.samples.iter().take(3) {
                     println!(
@@ -273,10 +342,10 @@ fn check_history(file: &std::path::Path) -> ExitCode {
 fn run(args: &RunArgs) -> ExitCode {
     match crate::sweep::run(&args.options()) {
         Ok(results) => {
-            print!("{}", table::render(&results));
-            print!("{}", crate::isolation::summary::render(&results));
+            let analysis = analysis::analyse(&results);
+            print!("{}", report::table::render(&results, &analysis));
             println!("\nwrote {}/results.json and points.csv", args.out.display());
-            match crate::report::write_report(&results, None, &args.out) {
+            match report::write_report(&args.out, &results, &analysis, None) {
                 Ok(page) => println!("report: {}", page.display()),
                 Err(e) => {
                     eprintln!("error: the results are saved, but the report failed: {e}");
@@ -370,12 +439,13 @@ pub fn list() -> String {
     let yn = |b: bool| if b { "yes" } else { "no" };
     for b in backends::ALL {
         out.push_str(&format!(
-            "  {:<16} {:>9} {:>12} {:>14} {:>7}  {}\n",
+            "  {:<16} {:>9} {:>12} {:>14} {:>7}  ({}) {}\n",
             b.name,
             yn(b.caps.snapshots),
             yn(b.caps.prefix_scans),
             yn(b.caps.atomic_batches),
             yn(b.caps.ordered),
+            b.role.describe(),
             b.summary
         ));
     }

@@ -3,24 +3,11 @@
 
 use std::{collections::BTreeMap, process::Command};
 
-use serde::{Deserialize, Serialize};
-
-use crate::results::EnvBlock;
-
-/// Which clock times operations, and what one reading costs here.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct ClockInfo {
-    /// e.g. "quanta 0.12 raw counter (TSC: constant_tsc, nonstop_tsc, rdtscp)".
-    pub source: String,
-    /// The OS clocksource (`/sys/devices/system/clocksource/clocksource0/current_clocksource`).
-    pub os_clocksource: String,
-    /// Measured cost of one `Clock::raw()` reading, in nanoseconds.
-    pub read_cost_ns: f64,
-}
+use results::{ClockInfo, Env};
 
 /// Collects the environment of this process. Cheap (a few milliseconds: one `git` call and a
 /// clock-cost measurement).
-pub fn collect(clock: &quanta::Clock) -> EnvBlock {
+pub fn collect(clock: &quanta::Clock) -> Env {
     let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
     let cpu = cpuinfo
         .lines()
@@ -34,7 +21,7 @@ pub fn collect(clock: &quanta::Clock) -> EnvBlock {
         .filter_map(|kv| kv.split_once('='))
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect();
-    EnvBlock {
+    Env {
         cores: std::thread::available_parallelism().map_or(1, |n| n.get()),
         cpu,
         os: os_name(),

@@ -14,6 +14,7 @@ use std::{
 };
 
 use quanta::Clock;
+use results::{Isolation, NotChecked};
 use workloads::{Op, OpKind, OpStream, Pacing, Role, Spec};
 
 use crate::{
@@ -23,9 +24,8 @@ use crate::{
         plan::Plan,
         point::{conclude, Probe, ProbeOut},
         probe::{final_state, ReaderProbe, Setup, Watermarks, WriterProbe},
-        summary::IsolationSummary,
     },
-    metrics::{rss_bytes, LatClass, ThreadRecorder},
+    metrics::{rss_bytes, OpClass, ThreadRecorder},
     pacing::{Pace, Pacer, Ticks},
     pinning,
 };
@@ -63,7 +63,6 @@ pub struct PointPlan {
 pub struct ThreadOut {
     pub role: Role,
     pub rec: ThreadRecorder,
-    pub conflicts: u64,
     /// Ticks from the window's start to this thread's last op.
     pub active_ticks: u64,
     pub cpu: Option<usize>,
@@ -79,8 +78,8 @@ pub struct PointRun {
     pub interval_s: f64,
     /// RSS sampled by the coordinator at the end of each interval.
     pub rss: Vec<u64>,
-    /// The isolation checker's results (`None` when it did not run; see [`check_setup`]).
-    pub isolation: Option<IsolationSummary>,
+    /// The isolation checker's results, or why it did not run (see [`check_setup`]).
+    pub isolation: Isolation,
     /// The checker's events for `--history` (empty unless asked for), and whether a thread's
     /// buffer overflowed.
     pub history: Vec<Event>,
@@ -91,19 +90,6 @@ pub struct PointRun {
 
 /// Number of workload op kinds (the length of `op_counts`).
 pub const N_KINDS: usize = OpKind::ALL.len();
-
-/// The latency class an op kind is recorded under.
-pub fn class_of(kind: OpKind) -> LatClass {
-    match kind {
-        OpKind::Snapshot => LatClass::Snapshot,
-        OpKind::Get | OpKind::GetMiss => LatClass::Get,
-        OpKind::Contains => LatClass::Contains,
-        OpKind::Scan => LatClass::Scan,
-        OpKind::Count => LatClass::Count,
-        OpKind::Put | OpKind::Delete | OpKind::DeletePrefix => LatClass::Stage,
-        OpKind::Commit => LatClass::Commit,
-    }
-}
 
 /// Index of `kind` in [`OpKind::ALL`] (the position in `op_counts`).
 pub fn kind_index(kind: OpKind) -> usize {
@@ -150,7 +136,8 @@ pub fn run_point<B: Backend>(
         history: plan.history,
         cut_log: crate::isolation::check::MAX_CUTS,
     };
-    let setup = checking.is_ok().then_some(setup);
+    // The checker's setup, or why it does not run.
+    let setup = checking.map(|()| setup);
 
     std::thread::scope(|s| {
         let handles: Vec<_> = (0..n)
@@ -162,9 +149,9 @@ pub fn run_point<B: Backend>(
                 };
                 let (barrier, origin, done) = (&barrier, &origin, &done);
                 let probe = match (setup, role) {
-                    (None, _) => Probe::Off,
-                    (Some(s), Role::Reader) => Probe::Reader(Box::new(ReaderProbe::new(s, idx))),
-                    (Some(s), Role::Writer) => Probe::Writer(Box::new(WriterProbe::new(s, idx)), 0),
+                    (Err(_), _) => Probe::Off,
+                    (Ok(s), Role::Reader) => Probe::Reader(Box::new(ReaderProbe::new(s, idx))),
+                    (Ok(s), Role::Writer) => Probe::Writer(Box::new(WriterProbe::new(s, idx)), 0),
                 };
                 let cpu = cpus.get(t).copied();
                 std::thread::Builder::new()
@@ -225,8 +212,8 @@ pub fn run_point<B: Backend>(
             .into_iter()
             .map(|h| h.join().expect("a measuring thread panicked"))
             .collect();
-        let (isolation, history, history_truncated) = match (setup, &checking) {
-            (Some(s), _) => {
+        let (isolation, history, history_truncated) = match setup {
+            Ok(s) => {
                 let mut acked = vec![0; roots.len()];
                 for t in &threads {
                     if let Some((p, b)) = t.probe.last_acked {
@@ -238,25 +225,16 @@ pub fn run_point<B: Backend>(
                     .iter_mut()
                     .map(|t| std::mem::take(&mut t.probe))
                     .collect();
-                let (summary, history, truncated) = conclude(
+                let (checked, history, truncated) = conclude(
                     &s,
-                    B::INFO.name,
                     plan.spec.seed(),
                     &mut outs,
                     (fin.counts, fin.samples, ev),
                 );
-                (Some(summary), history, truncated)
+                let checked = checked.conclude(plan.readers, plan.writers);
+                (Isolation::Checked(Box::new(checked)), history, truncated)
             }
-            (None, Err(why)) => (
-                Some(IsolationSummary::not_checked(
-                    B::INFO.name,
-                    plan.spec.seed(),
-                    why,
-                )),
-                Vec::new(),
-                false,
-            ),
-            (None, Ok(())) => (None, Vec::new(), false),
+            Err(reason) => (Isolation::NotChecked { reason }, Vec::new(), false),
         };
         let last = threads.iter().map(|t| t.active_ticks).max().unwrap_or(0);
         let ns_per_tick = 1.0 / ticks.of_ns(1e6).max(1) as f64 * 1e6;
@@ -274,13 +252,13 @@ pub fn run_point<B: Backend>(
 }
 
 /// Whether the checker runs on this point, or why not.
-pub fn check_setup<B: Backend>(plan: &PointPlan) -> Result<(), &'static str> {
+pub fn check_setup<B: Backend>(plan: &PointPlan) -> Result<(), NotChecked> {
     if !plan.check {
-        Err(crate::isolation::summary::NO_CHECK)
+        Err(NotChecked::Disabled)
     } else if !B::STORES {
-        Err("the backend stores nothing")
+        Err(NotChecked::StoresNothing)
     } else if plan.writers == 0 {
-        Err("no writers: nothing to check snapshots against")
+        Err(NotChecked::NoWriters)
     } else {
         Ok(())
     }
@@ -387,7 +365,6 @@ fn thread_body<B: Backend>(
         m0 + ctx.iv,
         &mut probe,
     );
-    let conflicts = reader.conflicts() + writer.as_ref().map_or(0, |w| w.conflicts());
     if let Some(w) = writer.as_mut() {
         w.rollback(); // an unfinished batch is not published
     }
@@ -395,7 +372,6 @@ fn thread_body<B: Backend>(
     ThreadOut {
         role,
         rec,
-        conflicts,
         active_ticks: last.saturating_sub(m0),
         cpu: None,
         probe,
@@ -437,8 +413,10 @@ fn drive<const RECORD: bool, R: ReadHandle, W: WriteHandle>(
             clock.raw()
         };
         let outcome = match skip {
-            false => execute(&op, reader, writer.as_deref_mut()),
-            true => Err(Refused), // would delete checked keys: counted as refused
+            false => {
+                execute(&op, reader, writer.as_deref_mut()).map_err(|Refused| Skipped::Refused)
+            }
+            true => Err(Skipped::ByChecker), // would delete checked keys
         };
         now = clock.raw();
         probe.after(kind, outcome.is_ok(), reader, writer.as_deref_mut());
@@ -448,24 +426,37 @@ fn drive<const RECORD: bool, R: ReadHandle, W: WriteHandle>(
                 rec.next_interval();
                 boundary += ctx.iv;
             }
-            let class = class_of(kind);
+            let class = OpClass::of(kind);
             match outcome {
                 Ok(()) => rec.record(class, kind_index(kind), clock.delta_as_nanos(t0, now)),
-                Err(Refused) => rec.refused += 1,
+                Err(Skipped::Refused) => rec.refuse(class),
+                Err(Skipped::ByChecker) => rec.skipped_by_checker += 1,
             }
             match (class, outcome) {
-                (LatClass::Stage, Ok(())) => pending += 1,
-                (LatClass::Commit, Err(Refused)) => {
+                (OpClass::Stage, Ok(())) => pending += 1,
+                (OpClass::Commit, Err(_)) => {
                     rec.discarded += pending;
                     pending = 0;
                 }
-                (LatClass::Commit, Ok(())) => pending = 0,
+                (OpClass::Commit, Ok(())) => {
+                    rec.committed(pending);
+                    pending = 0;
+                }
                 _ => {}
             }
         }
         done += 1;
     }
     now
+}
+
+/// Why an operation did not complete.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Skipped {
+    /// The backend refused it.
+    Refused,
+    /// The isolation checker skipped it (it would remove the keys it checks).
+    ByChecker,
 }
 
 /// Executes one op on the thread's handles. Write ops on a thread without a writer are refused.

@@ -18,7 +18,6 @@ use crate::{
         plan::Plan,
         point::{conclude, ProbeOut},
         probe::{final_state, ReaderProbe, Setup, Watermarks, WriterProbe},
-        summary::{classes, IsolationSummary},
     },
     metrics::rss_bytes,
 };
@@ -42,7 +41,7 @@ pub struct StressOptions {
 /// The soak's outcome.
 #[derive(Debug)]
 pub struct StressReport {
-    pub isolation: IsolationSummary,
+    pub isolation: results::Checked,
     pub acked_batches: u64,
     pub batches_in_final_state: u64,
     pub panics: u64,
@@ -56,7 +55,7 @@ pub struct StressReport {
 impl StressReport {
     /// Nothing violated, nothing lost, every panicked writer got its lease back.
     pub fn ok(&self) -> bool {
-        self.isolation.total_violations == 0
+        self.isolation.counts.total() == 0
             && self.acked_batches == self.batches_in_final_state
             && self.leases_recovered == self.panics
     }
@@ -80,10 +79,10 @@ impl StressReport {
              chaos: {} writer panics mid-batch, {} leases recovered; {} overlapping lease requests refused; {} long-held snapshots\n  \
              memory: RSS max {:.1} MiB in the middle third, {:.1} MiB in the last third ({:+.1}%), {} samples; {} retired versions pending at the end\n  \
              result: {}\n",
-            self.isolation.verdict_text.split(':').next().unwrap_or(""),
-            classes(&self.isolation.counts()),
-            self.isolation.snapshots_checked,
-            self.isolation.reads_checked,
+            self.isolation.verdict.short(),
+            self.isolation.counts.describe(),
+            self.isolation.counts.snapshots,
+            self.isolation.counts.reads,
             self.acked_batches,
             self.batches_in_final_state,
             if self.acked_batches == self.batches_in_final_state { " (nothing lost)" } else { " — LOST BATCHES" },
@@ -248,15 +247,10 @@ pub fn run(opts: &StressOptions) -> (StressReport, Vec<Event>) {
         Event::Final { markers, .. } => markers.iter().map(|m| m.map_or(0, |v| v >> 32)).sum(),
         _ => 0,
     };
-    let (isolation, history, _) = conclude(
-        &setup,
-        "hybrid",
-        opts.seed,
-        &mut outs,
-        (fin.counts, fin.samples, ev),
-    );
+    let (isolation, history, _) =
+        conclude(&setup, opts.seed, &mut outs, (fin.counts, fin.samples, ev));
     let report = StressReport {
-        isolation,
+        isolation: isolation.conclude(opts.readers, opts.writers),
         acked_batches: acked.iter().sum(),
         batches_in_final_state: in_final,
         panics: panics.into_inner(),
@@ -299,7 +293,7 @@ mod tests {
         });
         assert!(r.ok(), "{}", r.render());
         assert!(
-            r.panics > 0 && r.isolation.snapshots_checked > 0 && r.acked_batches > 0,
+            r.panics > 0 && r.isolation.counts.snapshots > 0 && r.acked_batches > 0,
             "{}",
             r.render()
         );

@@ -6,54 +6,30 @@
 
 use std::{
     io::IsTerminal,
-    path::PathBuf,
     sync::atomic::{AtomicBool, Ordering},
     time::{Duration, SystemTime, UNIX_EPOCH},
 };
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rand::{seq::SliceRandom, SeedableRng};
+use results::{
+    Axes, BackendEntry, BackendRole, Order, Outcome, PointResult, Results, RunInfo, Variant,
+    SCHEMA_VERSION,
+};
 use workloads::{OpKind, Pacing, Point, Role, Spec};
 
 use crate::{
-    aggregate::{self, READERS_ONLY},
     backends::{self, Backend, BackendVisitor, Caps},
     env,
     error::HarnessError,
     isolation::{history::Event, plan::Plan},
     merge::{point_result, CellId},
+    options::RunOptions,
     output,
     pacing::Ticks,
-    results::{PointResult, Results, RunInfo, Throughput, SCHEMA_VERSION},
     runner::{op_generation_ns, run_point, sample_kinds, PointPlan, Window},
     workload,
 };
-
-/// Everything `harness run` was asked to do.
-#[derive(Debug, Clone)]
-pub struct RunOptions {
-    pub workload: String,
-    pub backends: Vec<String>,
-    pub threads: Option<Vec<usize>>,
-    pub duration: Option<Duration>,
-    pub warmup: Option<Duration>,
-    pub ops: Option<u64>,
-    pub repetitions: Option<u32>,
-    pub quick: bool,
-    pub out: PathBuf,
-    pub pin: bool,
-    /// Add a readers-only companion of every point with writers, for `hybrid`.
-    pub companion: bool,
-    pub interval: Option<Duration>,
-    pub seed: Option<u64>,
-    pub shuffle: bool,
-    pub progress: bool,
-    pub command: Vec<String>,
-    /// Run the isolation checker on every point (`--no-check` turns it off).
-    pub check: bool,
-    /// `--history FILE`: write the checker's events as JSON Lines.
-    pub history: Option<PathBuf>,
-}
 
 /// One cell of the run.
 #[derive(Debug, Clone)]
@@ -61,7 +37,7 @@ struct Cell {
     rep: u32,
     point: usize,
     backend: String,
-    variant: &'static str,
+    variant: Variant,
 }
 
 /// Set by the Ctrl-C handler; checked between cells.
@@ -127,11 +103,14 @@ pub fn run(opts: &RunOptions) -> Result<Results, HarnessError> {
         }
         let point = &points[cell.point];
         bar.set_message(format!(
-            "rep {} {} {} {}",
+            "rep {} {} {}{}",
             cell.rep + 1,
             point.label,
             cell.backend,
-            cell.variant
+            match cell.variant {
+                Variant::Sweep => "",
+                Variant::ReadersOnly => " (readers only)",
+            }
         ));
         let (result, events) = run_cell(&spec, point, cell, opts, &clock, ticks, env.cores);
         results.push(result);
@@ -139,19 +118,17 @@ pub fn run(opts: &RunOptions) -> Result<Results, HarnessError> {
         bar.inc(1);
     }
     bar.finish_and_clear();
-    let summary = aggregate::summarize(&results);
-    let writer_impact = aggregate::writer_impact(&summary);
     let window = spec.duration();
     let results = Results {
         schema_version: SCHEMA_VERSION,
         env,
-        workload: serde_json::to_value(&spec).expect("a spec serializes"),
+        workload: spec.clone(),
         run: RunInfo {
             command: opts.command.clone(),
             started_unix_s: started,
             finished_unix_s: unix_now(),
             interrupted,
-            backends: opts.backends.clone(),
+            backends: opts.backends.iter().map(|b| entry(b)).collect(),
             repetitions: spec.repetitions(),
             warmup_s: spec.warmup().as_secs_f64(),
             duration_s: window.map(|d| d.as_secs_f64()),
@@ -164,16 +141,15 @@ pub fn run(opts: &RunOptions) -> Result<Results, HarnessError> {
             quick: opts.quick,
             pinned: opts.pin,
             order: if opts.shuffle {
-                "seeded shuffle within each repetition"
+                Order::Shuffled
             } else {
-                "for rep { for point { for backend } }"
-            }
-            .into(),
+                Order::Interleaved
+            },
             timeline_interval_s: interval(&spec, opts).as_secs_f64(),
+            checked: opts.check,
         },
         points: results,
-        summary,
-        writer_impact,
+        migration: None,
     };
     output::write_results(&opts.out, &results)?;
     if let Some(path) = &opts.history {
@@ -183,6 +159,29 @@ pub fn run(opts: &RunOptions) -> Result<Results, HarnessError> {
         })?;
     }
     Ok(results)
+}
+
+/// The results file's entry of a (validated) backend name.
+fn entry(name: &str) -> BackendEntry {
+    let info = backends::info(name).expect("validated backend name");
+    BackendEntry {
+        name: name.to_string(),
+        role: info.role,
+        caps: info.caps,
+        summary: info.summary.to_string(),
+    }
+}
+
+/// A point's place in the sweep.
+fn axes(point: &Point) -> Axes {
+    Axes {
+        readers: point.readers,
+        writers: point.writers,
+        ratio: point.ratio,
+        theta: point.theta,
+        hot_fraction: point.hot_fraction,
+        batch_size: point.batch_size,
+    }
 }
 
 fn plan_cells(spec: &Spec, points: &[Point], opts: &RunOptions) -> Vec<Cell> {
@@ -195,14 +194,16 @@ fn plan_cells(spec: &Spec, points: &[Point], opts: &RunOptions) -> Vec<Cell> {
                     rep,
                     point: i,
                     backend: b.clone(),
-                    variant: "",
+                    variant: Variant::Sweep,
                 });
-                if opts.companion && b == "hybrid" && p.writers > 0 && p.readers > 0 {
+                let under_test =
+                    backends::info(b).is_some_and(|i| i.role == BackendRole::UnderTest);
+                if opts.companion && under_test && p.writers > 0 && p.readers > 0 {
                     this_rep.push(Cell {
                         rep,
                         point: i,
                         backend: b.clone(),
-                        variant: READERS_ONLY,
+                        variant: Variant::ReadersOnly,
                     });
                 }
             }
@@ -266,32 +267,23 @@ fn run_cell(
     ticks: Ticks,
     cores: usize,
 ) -> (PointResult, Vec<Event>) {
-    let writers = if cell.variant == READERS_ONLY {
-        0
-    } else {
-        point.writers
+    let writers = match cell.variant {
+        Variant::Sweep => point.writers,
+        Variant::ReadersOnly => 0,
     };
     let info = backends::info(&cell.backend).expect("validated");
     let id = CellId {
         backend: cell.backend.clone(),
-        label: point.label.clone(),
-        variant: cell.variant.to_string(),
-        readers: point.readers,
-        writers,
+        axes: axes(point),
+        variant: cell.variant,
         repetition: cell.rep,
         oversubscribed: point.readers + writers > cores,
         cores,
     };
     let missing = info.caps.missing(&needs(&point.spec, point));
     if !missing.is_empty() {
-        return (
-            skipped(
-                id,
-                info.caps,
-                format!("{} has no {}", info.name, missing.join(", no ")),
-            ),
-            Vec::new(),
-        );
+        let why = format!("{} has no {}", info.name, missing.join(", no "));
+        return (id.skipped(why), Vec::new());
     }
     let window = match (point.spec.duration(), point.spec.op_budget()) {
         (Some(d), _) => Window::Time(d),
@@ -324,7 +316,7 @@ fn run_cell(
     };
     let (mut result, events) =
         backends::visit(&cell.backend, cell1).expect("validated backend name");
-    if cell.backend == "null" {
+    if let (BackendRole::Floor, Outcome::Measured(m)) = (info.role, &mut result.outcome) {
         // Weighted by each role's threads, like the ops behind `ns_per_op`.
         let gen = |role, n: usize| {
             if n == 0 {
@@ -334,7 +326,7 @@ fn run_cell(
             }
         };
         let total = (plan.readers + plan.writers) as f64;
-        result.op_generation_ns =
+        m.op_generation_ns =
             Some((gen(Role::Reader, plan.readers) + gen(Role::Writer, plan.writers)) / total);
     }
     (result, events)
@@ -361,7 +353,10 @@ impl BackendVisitor for Cell1<'_> {
             let spec = &self.plan.spec;
             events.push(Event::Header {
                 backend: self.id.backend.clone(),
-                point: format!("{}{}", self.id.label, self.id.variant),
+                point: match self.id.variant {
+                    Variant::Sweep => self.id.axes.label(),
+                    Variant::ReadersOnly => format!("{} (readers only)", self.id.axes.label()),
+                },
                 repetition: self.id.repetition,
                 seed: spec.seed(),
                 batch_size: spec.batch_size() as u32,
@@ -375,37 +370,7 @@ impl BackendVisitor for Cell1<'_> {
             });
             events.append(&mut run.history);
         }
-        let isolation = run.isolation.take();
-        let mut result = point_result(self.id, &run, B::INFO.caps, self.rate);
-        result.isolation = isolation.map(|i| serde_json::to_value(i).expect("serializes"));
-        (result, events)
-    }
-}
-
-fn skipped(id: CellId, caps: Caps, why: String) -> PointResult {
-    PointResult {
-        backend: id.backend,
-        label: id.label,
-        readers: id.readers,
-        writers: id.writers,
-        repetition: id.repetition,
-        variant: id.variant,
-        oversubscribed: id.oversubscribed,
-        elapsed_s: 0.0,
-        skipped: Some(why),
-        throughput: Throughput::default(),
-        latency_ns: Default::default(),
-        op_counts: Default::default(),
-        timeline: vec![],
-        conflicts: 0,
-        refused_ops: 0,
-        discarded_writes: 0,
-        op_generation_ns: None,
-        ns_per_op: None,
-        capabilities: caps,
-        pinning: vec![],
-        open_loop_rate: None,
-        isolation: None,
+        (point_result(self.id, run, self.rate), events)
     }
 }
 

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use workloads::Spec;
 
-use crate::{error::HarnessError, sweep::RunOptions};
+use crate::{error::HarnessError, options::RunOptions};
 
 /// `--quick`: warm-up, window and prefill caps that keep a whole run well under 20 s.
 pub const QUICK_WARMUP: Duration = Duration::from_millis(100);

@@ -1,12 +1,12 @@
 //! End-to-end tests of the `harness` command on a tiny workload (tests/data/tiny.toml), its error
-//! messages on bad input, and the results schema round trip.
+//! messages on bad input, and the results file's round trip through the schema.
 
 use std::{
     path::{Path, PathBuf},
     process::{Command, Output},
 };
 
-use harness::{output::read_results, results::Results};
+use results::{BackendRole, OpClass, Variant};
 
 fn harness(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_harness"))
@@ -48,15 +48,12 @@ fn tiny_run_writes_results_skips_what_a_backend_cannot_serve_and_reports_the_flo
     assert!(o.status.success(), "{}", stderr(&o));
     let stdout = String::from_utf8_lossy(&o.stdout);
     assert!(stdout.contains("harness floor"), "{stdout}");
-    assert!(
-        stdout.contains("read p99 with writers committing"),
-        "{stdout}"
-    );
 
-    let r = read_results(&out.join("results.json"))
+    let r = results::load(&out.join("results.json"))
         .expect("results.json reads back through the schema");
-    assert_eq!(r.schema_version, harness::results::SCHEMA_VERSION);
-    assert_eq!(r.workload["name"], "tiny");
+    assert_eq!(r.schema_version, results::SCHEMA_VERSION);
+    assert_eq!(r.workload.name, "tiny");
+    assert_eq!(r.backend("null").map(|b| b.role), Some(BackendRole::Floor));
     assert!(r.env.cores >= 1 && !r.env.rustc.is_empty() && !r.env.git_commit.is_empty());
     assert!(r.env.clock.source.contains("quanta"));
     // 2 points × 4 backends + 1 readers-only companion of hybrid (the r=1 w=1 point).
@@ -66,48 +63,58 @@ fn tiny_run_writes_results_skips_what_a_backend_cannot_serve_and_reports_the_flo
         "{:?}",
         r.points
             .iter()
-            .map(|p| (&p.backend, &p.label))
+            .map(|p| (&p.backend, p.axes.label(), p.variant))
             .collect::<Vec<_>>()
     );
     for p in r
         .points
         .iter()
-        .filter(|p| p.backend == "dashmap" && p.readers > 0)
+        .filter(|p| p.backend == "dashmap" && p.axes.readers > 0)
     {
-        let why = p.skipped.as_deref().expect("dashmap cannot serve scans");
+        let why = p.skipped().expect("dashmap cannot serve scans");
         assert!(why.contains("prefix scans"), "{why}");
     }
     let null = r
         .points
         .iter()
-        .find(|p| p.backend == "null" && p.readers == 1)
-        .unwrap();
-    assert!(null.skipped.is_none());
+        .find(|p| p.backend == "null" && p.axes.readers == 1)
+        .and_then(|p| p.measured())
+        .expect("null measured");
     let per_op = null.ns_per_op.expect("null reports its per-op cost");
     assert!(per_op > 0.0 && per_op < 100_000.0, "{per_op}");
     assert!(null.op_generation_ns.is_some());
-    assert!(null.latency_ns["get"].count > 0 && null.latency_ns["get"].p50 > 0);
+    let get = &null.latency_ns[&OpClass::Get];
+    assert!(get.count > 0 && get.p50 > 0);
+    // The timeline's counts are the point's counts.
     assert!(!null.timeline.is_empty());
+    let reads: u64 = null.timeline.iter().map(|i| i.reads).sum();
+    assert_eq!(reads, null.readers.reads);
     let zh = r
         .points
         .iter()
-        .find(|p| p.backend == "zipperhead" && p.readers == 1 && p.writers == 1)
-        .unwrap();
+        .find(|p| p.backend == "zipperhead" && p.axes.readers == 1 && p.axes.writers == 1)
+        .and_then(|p| p.measured())
+        .expect("zipperhead measured");
     assert!(
-        zh.conflicts > 0,
+        zh.writers.refused_commits > 0,
         "a root reader must refuse the seed's partition writer"
     );
+    let commits: u64 = zh.timeline.iter().filter_map(|i| i.commits).sum();
+    assert_eq!(commits, zh.writers.commits);
     assert!(r
-        .writer_impact
+        .points
         .iter()
-        .any(|w| w.backend == "hybrid" && w.ratio > 0.0));
+        .any(|p| p.backend == "hybrid" && p.variant == Variant::ReadersOnly));
+    assert!(
+        stdout.contains("read p99 with writers committing"),
+        "{stdout}"
+    );
     let csv = std::fs::read_to_string(out.join("points.csv")).unwrap();
     assert_eq!(csv.lines().count(), 1 + r.points.len());
 
-    // The schema round-trips.
-    let text = serde_json::to_string(&r).unwrap();
-    let back: Results = serde_json::from_str(&text).unwrap();
-    assert_eq!(back, r);
+    // The file round-trips through the schema.
+    let again = results::from_json(&results::to_json(&r), "again").unwrap();
+    assert_eq!(again, r);
 }
 
 #[test]

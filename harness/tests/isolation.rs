@@ -7,7 +7,7 @@ use std::{
     process::{Command, Output},
 };
 
-use harness::{isolation::summary::IsolationSummary, output::read_results};
+use results::{Class, Counts, Isolation, NotChecked};
 
 fn harness(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_harness"))
@@ -46,44 +46,64 @@ fn every_broken_backend_is_caught_by_its_class_and_hybrid_is_clean() {
         "{stdout}\n{}",
         String::from_utf8_lossy(&o.stderr)
     );
+    let verdict_line = |backend: &str| {
+        stdout
+            .lines()
+            .find(|l| l.starts_with(&format!("  {backend} ")) && l.contains("violations"))
+            .unwrap_or_else(|| panic!("an isolation line for {backend} in\n{stdout}"))
+            .to_string()
+    };
+    let hybrid = verdict_line("hybrid");
     assert!(
-        stdout.contains("hybrid: strong snapshot isolation — 0 violations"),
-        "{stdout}"
+        hybrid.contains("strong snapshot isolation") && hybrid.ends_with(" 0 violations"),
+        "{hybrid}"
     );
-    let results = read_results(&out.join("results.json")).expect("results.json");
+    for broken in [
+        "broken-torn",
+        "broken-stale",
+        "broken-lost",
+        "broken-inplace",
+    ] {
+        assert!(
+            verdict_line(broken).contains("FAIL: it claims snapshots"),
+            "{stdout}"
+        );
+    }
+    let results = results::load(&out.join("results.json")).expect("results.json");
     let of = |backend: &str| {
         let p = results
             .points
             .iter()
-            .find(|p| p.backend == backend && p.writers > 0)
+            .find(|p| p.backend == backend && p.axes.writers > 0)
             .unwrap_or_else(|| panic!("{backend} ran"));
-        let s = IsolationSummary::of(p).expect("an isolation summary");
-        assert!(
-            s.checked && s.snapshots_checked > 0 && s.commits_checked > 0,
-            "{s:?}"
-        );
-        serde_json::to_value(&s.violations).unwrap()
+        let c = p
+            .measured()
+            .and_then(|m| m.isolation.checked())
+            .unwrap_or_else(|| panic!("{backend} was checked"));
+        assert!(c.counts.snapshots > 0 && c.commits > 0, "{c:?}");
+        assert!(c.not_exercised.is_none(), "{c:?}");
+        c.counts.clone()
     };
-    let n = |v: &serde_json::Value, class: &str| v.get(class).and_then(|x| x.as_u64()).unwrap_or(0);
+    let n = |c: &Counts, class: Class| c.of(class);
     let torn = of("broken-torn");
     assert!(
-        n(&torn, "fractured") + n(&torn, "predicate") > 0,
-        "torn: {torn}"
+        n(&torn, Class::Fractured) + n(&torn, Class::Predicate) > 0,
+        "torn: {torn:?}"
     );
     let stale = of("broken-stale");
-    assert!(n(&stale, "stale_after_ack") > 0, "stale: {stale}");
+    assert!(n(&stale, Class::StaleAfterAck) > 0, "stale: {stale:?}");
     let lost = of("broken-lost");
-    assert!(n(&lost, "lost_update") > 0, "lost: {lost}");
+    assert!(n(&lost, Class::LostUpdate) > 0, "lost: {lost:?}");
     let inplace = of("broken-inplace");
     assert!(
-        n(&inplace, "non_repeatable") + n(&inplace, "fractured") > 0,
-        "inplace: {inplace}"
+        n(&inplace, Class::NonRepeatable) + n(&inplace, Class::Fractured) > 0,
+        "inplace: {inplace:?}"
     );
     let hybrid = of("hybrid");
     assert_eq!(
-        hybrid,
-        serde_json::json!({}),
-        "hybrid must have no violation"
+        hybrid.total(),
+        0,
+        "hybrid must have no violation: {hybrid:?}"
     );
 
     // The history alone is enough to reach the same verdicts.
@@ -120,11 +140,19 @@ fn no_check_says_so_in_the_results() {
         "--no-progress",
     ]);
     assert!(o.status.success());
-    assert!(String::from_utf8_lossy(&o.stdout).contains("isolation: not checked (--no-check)"));
-    let results = read_results(&out.join("results.json")).unwrap();
-    let s = IsolationSummary::of(&results.points[0]).unwrap();
-    assert!(!s.checked);
-    assert_eq!(s.note.as_deref(), Some("disabled by --no-check"));
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        stdout.contains("not checked: disabled by --no-check"),
+        "{stdout}"
+    );
+    let results = results::load(&out.join("results.json")).unwrap();
+    assert!(!results.run.checked);
+    assert_eq!(
+        results.points[0].measured().unwrap().isolation,
+        Isolation::NotChecked {
+            reason: NotChecked::Disabled
+        }
+    );
 }
 
 #[test]

@@ -79,8 +79,11 @@ pub enum Op<'a> {
     Commit,
 }
 
-/// The kind of an [`Op`], for counters and histograms.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// The kind of an [`Op`], for counters and histograms (serialized by [`OpKind::name`]).
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
 pub enum OpKind {
     /// [`Op::Snapshot`]
     Snapshot,

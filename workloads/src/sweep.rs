@@ -14,7 +14,16 @@ pub struct Point {
     /// The spec with this point's axis values applied, its threads set to
     /// `readers`/`writers` and its sweep cleared.
     pub spec: Spec,
-    /// A short label such as `r=3 w=1 theta=0.99`, naming the thread split and every swept axis.
+    /// The swept ratio this point's threads were split by (`None`: ratios are not swept).
+    pub ratio: Option<Ratio>,
+    /// The swept θ (`None`: not swept).
+    pub theta: Option<f64>,
+    /// The swept hot fraction (`None`: not swept).
+    pub hot_fraction: Option<f64>,
+    /// The swept batch size (`None`: not swept).
+    pub batch_size: Option<usize>,
+    /// A short label such as `r=3 w=1 theta=0.99`, naming the thread split and every swept axis
+    /// (for display: the fields above are the values).
     pub label: String,
 }
 
@@ -66,6 +75,10 @@ impl Spec {
                                 readers,
                                 writers,
                                 spec,
+                                ratio: *ratio,
+                                theta,
+                                hot_fraction: hot,
+                                batch_size: batch,
                                 label,
                             });
                         }
@@ -127,6 +140,15 @@ mod tests {
         assert_eq!(p[11].label, "r=3 w=1 theta=0.99 batch=64");
         assert_eq!(p[11].spec.readers.skew.theta(), Some(0.99));
         assert_eq!(p[11].spec.writers.batch_size, 64);
+        assert_eq!(
+            (
+                p[11].theta,
+                p[11].batch_size,
+                p[11].hot_fraction,
+                p[11].ratio
+            ),
+            (Some(0.99), Some(64), None, None)
+        );
         s.validate().unwrap();
     }
 }

@@ -7,7 +7,8 @@ use std::sync::{Arc, RwLock};
 
 use super::{
     imbl_arcswap::{apply, under, Map},
-    staged_lookup, Backend, BackendInfo, Caps, ReadHandle, Refused, Staged, WriteHandle,
+    staged_lookup, Backend, BackendInfo, BackendRole, Caps, ReadHandle, Refused, Staged,
+    WriteHandle,
 };
 
 pub struct BrokenInPlace {
@@ -28,6 +29,7 @@ pub struct Writer<'a> {
 impl Backend for BrokenInPlace {
     const INFO: BackendInfo = BackendInfo {
         name: "broken-inplace",
+        role: BackendRole::Broken,
         caps: Caps { snapshots: true, prefix_scans: true, atomic_batches: true, ordered: true },
         summary: "BROKEN on purpose: commits mutate in place the version readers' snapshots hold → non-repeatable reads",
     };

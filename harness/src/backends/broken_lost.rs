@@ -11,7 +11,7 @@ use arc_swap::ArcSwap;
 
 use super::{
     imbl_arcswap::{apply, Map, Reader},
-    staged_lookup, Backend, BackendInfo, Caps, Refused, Staged, WriteHandle,
+    staged_lookup, Backend, BackendInfo, BackendRole, Caps, Refused, Staged, WriteHandle,
 };
 
 pub struct BrokenLost {
@@ -27,6 +27,7 @@ pub struct Writer<'a> {
 impl Backend for BrokenLost {
     const INFO: BackendInfo = BackendInfo {
         name: "broken-lost",
+        role: BackendRole::Broken,
         caps: Caps { snapshots: true, prefix_scans: true, atomic_batches: true, ordered: true },
         summary: "BROKEN on purpose: blind root store (new root built from a root loaded before the lock) → lost updates",
     };

@@ -11,7 +11,7 @@ use arc_swap::ArcSwap;
 
 use super::{
     imbl_arcswap::{apply, Map, Reader},
-    staged_lookup, Backend, BackendInfo, Caps, Refused, Staged, WriteHandle,
+    staged_lookup, Backend, BackendInfo, BackendRole, Caps, Refused, Staged, WriteHandle,
 };
 
 pub struct BrokenStale {
@@ -29,6 +29,7 @@ pub struct Writer<'a> {
 impl Backend for BrokenStale {
     const INFO: BackendInfo = BackendInfo {
         name: "broken-stale",
+        role: BackendRole::Broken,
         caps: Caps { snapshots: true, prefix_scans: true, atomic_batches: true, ordered: true },
         summary: "BROKEN on purpose: acknowledges before publishing (write-behind: visible at the next commit) → stale after ack",
     };

@@ -10,7 +10,7 @@ use arc_swap::ArcSwap;
 
 use super::{
     imbl_arcswap::{apply, Map, Reader},
-    staged_lookup, Backend, BackendInfo, Caps, Refused, Staged, WriteHandle,
+    staged_lookup, Backend, BackendInfo, BackendRole, Caps, Refused, Staged, WriteHandle,
 };
 
 pub struct BrokenTorn {
@@ -26,6 +26,7 @@ pub struct Writer<'a> {
 impl Backend for BrokenTorn {
     const INFO: BackendInfo = BackendInfo {
         name: "broken-torn",
+        role: BackendRole::Broken,
         // It claims what `imbl-arcswap` delivers; the checker must show it does not.
         caps: Caps { snapshots: true, prefix_scans: true, atomic_batches: true, ordered: true },
         summary: "BROKEN on purpose: commits key by key (each staged write published separately) → fractured reads",

@@ -4,7 +4,7 @@
 
 use dashmap::DashMap;
 
-use super::{Backend, BackendInfo, Caps, ReadHandle, Refused, WriteHandle};
+use super::{Backend, BackendInfo, BackendRole, Caps, ReadHandle, Refused, WriteHandle};
 
 pub struct DashMapBackend {
     map: DashMap<Vec<u8>, u64>,
@@ -18,6 +18,7 @@ pub struct Handle<'a> {
 impl Backend for DashMapBackend {
     const INFO: BackendInfo = BackendInfo {
         name: "dashmap",
+        role: BackendRole::Peer,
         caps: Caps {
             snapshots: false,
             prefix_scans: false,

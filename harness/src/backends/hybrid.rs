@@ -9,7 +9,8 @@
 use hybrid_kb::{KnowledgeBase, Reclaim, Snapshot, Writer as KbWriter};
 
 use super::{
-    rwlock_pathmap::build_map, Backend, BackendInfo, Caps, ReadHandle, Refused, WriteHandle,
+    rwlock_pathmap::build_map, Backend, BackendInfo, BackendRole, Caps, ReadHandle, Refused,
+    WriteHandle,
 };
 
 pub struct Hybrid {
@@ -39,6 +40,7 @@ impl Hybrid {
 impl Backend for Hybrid {
     const INFO: BackendInfo = BackendInfo {
         name: "hybrid",
+        role: BackendRole::UnderTest,
         caps: Caps { snapshots: true, prefix_scans: true, atomic_batches: true, ordered: true },
         summary: "hybrid_kb::KnowledgeBase<u64>: lock-free snapshots, leased partition writers, atomic commits",
     };

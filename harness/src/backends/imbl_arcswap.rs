@@ -11,7 +11,10 @@ use std::{
 use arc_swap::ArcSwap;
 use imbl::OrdMap;
 
-use super::{staged_lookup, Backend, BackendInfo, Caps, ReadHandle, Refused, Staged, WriteHandle};
+use super::{
+    staged_lookup, Backend, BackendInfo, BackendRole, Caps, ReadHandle, Refused, Staged,
+    WriteHandle,
+};
 
 /// The persistent map every imbl-based backend (this one and the broken ones) publishes.
 pub type Map = OrdMap<Vec<u8>, u64>;
@@ -59,6 +62,7 @@ pub fn apply(map: &mut Map, s: Staged) {
 impl Backend for ImblArcSwap {
     const INFO: BackendInfo = BackendInfo {
         name: "imbl-arcswap",
+        role: BackendRole::Peer,
         caps: Caps { snapshots: true, prefix_scans: true, atomic_batches: true, ordered: true },
         summary: "persistent imbl::OrdMap published via ArcSwap; commits serialized by a lock (closest peer)",
     };

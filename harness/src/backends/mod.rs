@@ -20,8 +20,6 @@
 //! `broken-stale` (acknowledges before publishing), `broken-lost` (blind root store),
 //! `broken-inplace` (mutates the version readers hold).
 
-use serde::{Deserialize, Serialize};
-
 /// The `put`, `delete` and `delete_prefix` of a [`WriteHandle`] that stages into a
 /// `batch: Vec<Staged>` field and applies it at commit (every backend but `hybrid`, `dashmap`
 /// and `null`).
@@ -54,49 +52,14 @@ pub mod rwlock_btreemap;
 pub mod rwlock_pathmap;
 pub mod zipperhead;
 
-/// What a backend can do. A workload needing a missing capability is skipped for that backend.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Caps {
-    /// Reads between two `Snapshot` ops see one consistent state (no write becomes visible midway).
-    pub snapshots: bool,
-    /// `scan`/`count` under a byte prefix are supported.
-    pub prefix_scans: bool,
-    /// A committed batch becomes visible all at once.
-    pub atomic_batches: bool,
-    /// Scans return keys in byte order.
-    pub ordered: bool,
-}
+pub use results::{BackendRole, Caps};
 
-impl Caps {
-    /// Names of the capabilities `need` asks for that `self` lacks (empty: the backend can serve it).
-    pub fn missing(&self, need: &Caps) -> Vec<&'static str> {
-        let mut out = Vec::new();
-        for (want, have, name) in [
-            (need.snapshots, self.snapshots, "snapshots"),
-            (need.prefix_scans, self.prefix_scans, "prefix scans"),
-            (need.atomic_batches, self.atomic_batches, "atomic batches"),
-            (need.ordered, self.ordered, "ordered scans"),
-        ] {
-            if want && !have {
-                out.push(name);
-            }
-        }
-        out
-    }
-
-    /// No requirement at all.
-    pub const NONE: Caps = Caps {
-        snapshots: false,
-        prefix_scans: false,
-        atomic_batches: false,
-        ordered: false,
-    };
-}
-
-/// Static description of a backend: its registry name, capabilities and a one-line summary.
+/// Static description of a backend: its registry name, role, capabilities and a one-line summary.
 #[derive(Debug, Clone, Copy)]
 pub struct BackendInfo {
     pub name: &'static str,
+    /// What the backend is in a run for: under test, a peer, the floor, or broken on purpose.
+    pub role: BackendRole,
     pub caps: Caps,
     pub summary: &'static str,
 }

@@ -1,7 +1,7 @@
 //! `null`: stores nothing and answers every call at once. Running a workload against it measures
 //! the harness's own cost per operation (op generation, dispatch, two clock reads, recording).
 
-use super::{Backend, BackendInfo, Caps, ReadHandle, Refused, WriteHandle};
+use super::{Backend, BackendInfo, BackendRole, Caps, ReadHandle, Refused, WriteHandle};
 
 pub struct Null;
 
@@ -11,6 +11,7 @@ pub struct NullHandle;
 impl Backend for Null {
     const INFO: BackendInfo = BackendInfo {
         name: "null",
+        role: BackendRole::Floor,
         // Claims everything so it runs every workload: it is the floor, not a store.
         caps: Caps {
             snapshots: true,

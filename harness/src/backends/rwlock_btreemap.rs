@@ -4,7 +4,10 @@
 
 use std::{collections::BTreeMap, ops::Bound, sync::RwLock};
 
-use super::{staged_lookup, Backend, BackendInfo, Caps, ReadHandle, Refused, Staged, WriteHandle};
+use super::{
+    staged_lookup, Backend, BackendInfo, BackendRole, Caps, ReadHandle, Refused, Staged,
+    WriteHandle,
+};
 
 pub struct RwLockBTreeMap {
     map: RwLock<BTreeMap<Vec<u8>, u64>>,
@@ -31,6 +34,7 @@ fn under<'m>(
 impl Backend for RwLockBTreeMap {
     const INFO: BackendInfo = BackendInfo {
         name: "rwlock-btreemap",
+        role: BackendRole::Peer,
         caps: Caps { snapshots: false, prefix_scans: true, atomic_batches: true, ordered: true },
         summary: "BTreeMap<Vec<u8>,u64> behind a global RwLock; lock per read op, batch applied under the write lock",
     };

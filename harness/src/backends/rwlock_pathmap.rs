@@ -9,7 +9,10 @@ use pathmap::{
     PathMap,
 };
 
-use super::{staged_lookup, Backend, BackendInfo, Caps, ReadHandle, Refused, Staged, WriteHandle};
+use super::{
+    staged_lookup, Backend, BackendInfo, BackendRole, Caps, ReadHandle, Refused, Staged,
+    WriteHandle,
+};
 
 pub struct RwLockPathMap {
     map: RwLock<PathMap<u64>>,
@@ -106,6 +109,7 @@ pub fn apply(map: &mut PathMap<u64>, batch: impl IntoIterator<Item = Staged>) {
 impl Backend for RwLockPathMap {
     const INFO: BackendInfo = BackendInfo {
         name: "rwlock-pathmap",
+        role: BackendRole::Peer,
         caps: Caps { snapshots: false, prefix_scans: true, atomic_batches: true, ordered: true },
         summary: "PathMap<u64> behind a global RwLock; lock per read op, batch applied under the write lock",
     };

@@ -27,7 +27,8 @@ use pathmap::{
 
 use super::{
     rwlock_pathmap::{build_map, collect_zipper, scan_zipper},
-    staged_lookup, Backend, BackendInfo, Caps, ReadHandle, Refused, Staged, WriteHandle,
+    staged_lookup, Backend, BackendInfo, BackendRole, Caps, ReadHandle, Refused, Staged,
+    WriteHandle,
 };
 
 pub struct ZipperHeadBackend {
@@ -57,6 +58,7 @@ impl ZipperHeadBackend {
 impl Backend for ZipperHeadBackend {
     const INFO: BackendInfo = BackendInfo {
         name: "zipperhead",
+        role: BackendRole::Peer,
         // Readers at "" exclude all writers, so a read view is consistent by exclusion; a batch is
         // applied under one write zipper no root reader can coexist with.
         caps: Caps { snapshots: true, prefix_scans: true, atomic_batches: true, ordered: true },

@@ -7,102 +7,9 @@
 
 use std::collections::{HashMap, VecDeque};
 
-use serde::{Deserialize, Serialize};
+pub use results::isolation::{Class, Counts, Violation};
 
 use super::plan::{Plan, ABORTED, INTERMEDIATE};
-
-/// Anomaly classes, counted separately.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Class {
-    /// A value from a batch outside the snapshot's cut (part of a batch seen, part not).
-    Fractured,
-    /// A value a batch overwrote before committing (G1b).
-    Intermediate,
-    /// A value from a rolled-back batch (G1a).
-    Aborted,
-    /// A value no writer wrote (or a marker whose hash chain does not match).
-    Garbage,
-    /// A snapshot taken after a commit was acknowledged does not contain it.
-    StaleAfterAck,
-    /// A snapshot contains a batch whose commit had not started when the reads ended.
-    FutureRead,
-    /// The same key read twice in one snapshot gave different answers.
-    NonRepeatable,
-    /// A reader's later snapshot has an earlier cut of some partition.
-    CutBackwards,
-    /// Two snapshots' cut vectors are incomparable (read skew / fork).
-    ForkedCuts,
-    /// An acknowledged batch is missing from the final state.
-    LostUpdate,
-    /// A prefix scan's key set differs from the set live at the snapshot's cut.
-    Predicate,
-}
-
-impl Class {
-    /// Every class, in report order.
-    pub const ALL: [Class; 11] = [
-        Class::Fractured,
-        Class::Intermediate,
-        Class::Aborted,
-        Class::Garbage,
-        Class::StaleAfterAck,
-        Class::FutureRead,
-        Class::NonRepeatable,
-        Class::CutBackwards,
-        Class::ForkedCuts,
-        Class::LostUpdate,
-        Class::Predicate,
-    ];
-}
-
-/// Violations counted per class, plus how much was checked.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Counts {
-    /// Snapshots checked.
-    pub snapshots: u64,
-    /// Reads checked (markers, gets, scanned entries).
-    pub reads: u64,
-    /// Violations per class (absent = 0).
-    pub violations: std::collections::BTreeMap<Class, u64>,
-}
-
-impl Counts {
-    /// Violations of `class`.
-    pub fn of(&self, class: Class) -> u64 {
-        self.violations.get(&class).copied().unwrap_or(0)
-    }
-    /// All violations.
-    pub fn total(&self) -> u64 {
-        self.violations.values().sum()
-    }
-    /// Adds `other` into `self`.
-    pub fn merge(&mut self, other: &Counts) {
-        self.snapshots += other.snapshots;
-        self.reads += other.reads;
-        for (class, n) in &other.violations {
-            *self.violations.entry(*class).or_default() += n;
-        }
-    }
-    fn add(&mut self, class: Class) {
-        *self.violations.entry(class).or_default() += 1;
-    }
-}
-
-/// One violation, with enough to reproduce it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Violation {
-    /// Its class.
-    pub class: Class,
-    /// The partition (writer index).
-    pub partition: usize,
-    /// The snapshot's cut of that partition (batch number from the marker).
-    pub cut: u64,
-    /// The checked key index involved, if any.
-    pub key: Option<u32>,
-    /// What was expected and what was seen.
-    pub detail: String,
-}
 
 /// How many violations keep their details (the rest are only counted).
 pub const SAMPLES: usize = 16;
@@ -165,7 +72,7 @@ impl<'p> ReaderCheck<'p> {
         key: Option<u32>,
         detail: impl FnOnce() -> String,
     ) {
-        self.counts.add(class);
+        self.counts.add(class, 1);
         if self.samples.len() < SAMPLES {
             self.samples.push(Violation {
                 class,

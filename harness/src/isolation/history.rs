@@ -37,10 +37,12 @@ use std::{collections::BTreeMap, io::BufRead};
 
 use serde::{Deserialize, Serialize};
 
+use results::Verdict;
+
 use super::{
     check::{Class, Counts, ReaderCheck, Violation},
+    forks::forked_cuts,
     plan::{Plan, Write},
-    verdict::{forked_cuts, verdict, Verdict},
 };
 
 /// A reader keeps its first this-many snapshots in the history, then one in [`SAMPLE_EVERY`].
@@ -221,7 +223,6 @@ fn recheck_point(header: &Event, events: &[Event]) -> Recheck {
                 markers,
                 keys,
             } => {
-                final_check.counts.snapshots += 1;
                 for (p, &a) in acked.iter().enumerate().take(n) {
                     let k = keys.get(p).map_or(&[][..], Vec::as_slice);
                     final_check.final_partition(p, a, markers.get(p).copied().flatten(), k);
@@ -241,17 +242,17 @@ fn recheck_point(header: &Event, events: &[Event]) -> Recheck {
             .values()
             .flat_map(|c| c.cuts.iter().map(Vec::as_slice)),
     );
-    if forks > 0 {
-        *counts.violations.entry(Class::ForkedCuts).or_default() += forks;
-    }
+    counts.add(Class::ForkedCuts, forks);
     samples.truncate(super::check::SAMPLES);
+    // Evidence needs a reader's snapshot and a commit.
+    let exercised = commits > 0 && counts.snapshots > 0;
     Recheck {
         backend: backend.clone(),
         point: point.clone(),
         repetition: *repetition,
         commits,
         commits_off_plan: off_plan,
-        verdict: verdict(&counts),
+        verdict: Verdict::of(&counts, exercised),
         counts,
         samples,
     }

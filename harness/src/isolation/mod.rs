@@ -1,10 +1,11 @@
 //! The isolation checker: writers write checkable batches, readers validate every snapshot, and
 //! the cuts and final state are checked after the run (`shared/docs/isolation-checking.md`).
 //!
-//! Pure logic, no threads or clocks: [`plan`] says what writer `p` writes in batch `b` and what
-//! every key must hold after batch `c`; [`check`] validates one reader's observations against
-//! that and counts violations by [`Class`]; [`verdict`] turns the counts into the isolation level
-//! a backend actually delivered.
+//! [`plan`] says what writer `p` writes in batch `b` and what every key must hold after batch
+//! `c`; [`check`] validates one reader's observations against that and counts violations by
+//! [`Class`]; [`probe`] hooks it into the runner's threads, [`point`] merges a point's threads,
+//! [`history`] re-checks a history file offline. The verdict the counts earn is the results
+//! schema's (`results::Verdict::of`).
 //!
 //! Soundness rests on one fact of the design under test: each partition has exactly one writer,
 //! so every key's version order is that writer's commit order, and the marker key (batch number
@@ -12,13 +13,12 @@
 //! batches a snapshot claims. Every check is then O(keys read + partitions).
 
 pub mod check;
+pub mod forks;
 pub mod history;
 pub mod plan;
 pub mod point;
 pub mod probe;
-pub mod summary;
-pub mod verdict;
 
 pub use check::{Class, Counts, ReaderCheck, Violation};
+pub use forks::forked_cuts;
 pub use plan::{Plan, Write};
-pub use verdict::{forked_cuts, verdict, Verdict};

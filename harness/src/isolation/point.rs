@@ -4,12 +4,13 @@
 
 use workloads::OpKind;
 
+use results::{Checked, Sample};
+
 use super::{
-    check::{Class, Counts, Violation},
+    check::{Class, Counts, Violation, SAMPLES},
+    forks::forked_cuts,
     history::Event,
     probe::{ReaderProbe, Setup, WriterProbe},
-    summary::{IsolationSummary, Sampled},
-    verdict::forked_cuts,
 };
 use crate::backends::{ReadHandle, WriteHandle};
 
@@ -112,21 +113,21 @@ pub struct ProbeOut {
     pub truncated: bool,
 }
 
-/// The point's summary from every thread's output and the final-state check (`fin`: its
+/// The point's findings from every thread's output and the final-state check (`fin`: its
 /// counts and samples), plus the history events (commits, snapshots, final) in thread order.
+/// The verdict is left to [`Checked::conclude`], which knows the point's threads.
 pub fn conclude(
     setup: &Setup<'_>,
-    backend: &str,
     seed: u64,
     outs: &mut [ProbeOut],
     fin: (Counts, Vec<Violation>, Event),
-) -> (IsolationSummary, Vec<Event>, bool) {
+) -> (Checked, Vec<Event>, bool) {
     let mut counts = Counts::default();
     let mut samples = Vec::new();
     let (mut commits, mut aborted, mut skipped, mut truncated) = (0, 0, 0, false);
     for o in outs.iter() {
         counts.merge(&o.counts);
-        samples.extend(o.samples.iter().map(|v| Sampled {
+        samples.extend(o.samples.iter().map(|v| Sample {
             source: o.source.clone(),
             violation: v.clone(),
         }));
@@ -136,27 +137,25 @@ pub fn conclude(
         truncated |= o.truncated;
     }
     let forks = forked_cuts(outs.iter().flat_map(|o| o.cuts.iter().map(Vec::as_slice)));
-    if forks > 0 {
-        *counts.violations.entry(Class::ForkedCuts).or_default() += forks;
-    }
+    counts.add(Class::ForkedCuts, forks);
     let (fin_counts, fin_samples, fin_event) = fin;
     counts.merge(&fin_counts);
-    samples.extend(fin_samples.into_iter().map(|v| Sampled {
+    samples.extend(fin_samples.into_iter().map(|v| Sample {
         source: "final state".into(),
         violation: v,
     }));
-    let summary = IsolationSummary {
-        checked: true,
-        note: None,
-        backend: backend.to_string(),
+    samples.truncate(SAMPLES);
+    let checked = Checked {
         seed,
         partitions: setup.roots.len(),
-        commits_checked: commits,
+        counts,
+        commits,
         aborted_attempts: aborted,
         skipped_deletes: skipped,
-        ..Default::default()
-    }
-    .with_counts(&counts, samples);
+        not_exercised: None,
+        verdict: Default::default(),
+        samples,
+    };
     let mut history: Vec<Event> = Vec::new();
     if setup.history {
         for o in outs.iter_mut() {
@@ -164,5 +163,5 @@ pub fn conclude(
         }
         history.push(fin_event);
     }
-    (summary, history, truncated)
+    (checked, history, truncated)
 }

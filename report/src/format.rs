@@ -39,6 +39,33 @@ pub fn bytes(v: f64) -> String {
     }
 }
 
+/// A count with thousands separators: `64551` → `"64,551"`.
+pub fn count(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A median with its range when repetitions differ: `1.6M`, `1.6M [1.55M–1.65M]`.
+pub fn spread(s: &analysis::Spread, f: fn(f64) -> String) -> String {
+    if s.min == s.max {
+        f(s.median)
+    } else {
+        format!("{} [{}–{}]", f(s.median), f(s.min), f(s.max))
+    }
+}
+
+/// A ratio: `1.30×`.
+pub fn times(x: f64) -> String {
+    format!("{x:.2}×")
+}
+
 /// A signed percentage change: `+12.3%`, `-4.0%`.
 pub fn pct(change: f64) -> String {
     format!("{:+.1}%", change * 100.0)
@@ -75,5 +102,8 @@ mod tests {
         assert_eq!(ns(12_000_000.0), "12 ms");
         assert_eq!(bytes(3.0 * 1024.0 * 1024.0), "3 MiB");
         assert_eq!(pct(-0.2), "-20.0%");
+        assert_eq!(count(64_551), "64,551");
+        assert_eq!(count(999), "999");
+        assert_eq!(count(1_000_000), "1,000,000");
     }
 }

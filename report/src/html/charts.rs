@@ -7,7 +7,7 @@ use plotters::coord::ranged1d::{AsRangedCoord, ValueFormatter};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::format;
+use crate::format;
 
 const W: u32 = 620;
 const H: u32 = 360;
