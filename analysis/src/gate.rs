@@ -12,11 +12,14 @@
 //!    its read and commit p99 over the reference's, and each backend's goodput over its own at
 //!    the fewest threads of the role (speedup). Points where either backend refused more than
 //!    [`crate::flags::REFUSAL_LABEL`] of a role's operations are not compared.
-//! 4. **Judgement.** Medians of the per-repetition values, each with its noise band ([`band`]):
-//!    - one repetition in either file → *not judged*;
-//!    - change within `max_regression` → *unchanged*;
+//! 4. **Judgement** of the per-repetition values of each file (medians shown with their noise
+//!    band, [`band`]):
+//!    - too few repetitions for the test below ever to reach 5% (fewer than 4 against 4) →
+//!      *not judged*;
+//!    - median change within `max_regression` → *unchanged*;
 //!    - a band wider than `noisy_spread` of its median → *too noisy* (not judged);
-//!    - bands overlap → *noise*;
+//!    - the two sets of values not different by a Mann–Whitney U test at 5% ([`mann_whitney`]:
+//!      ranks only, no assumption about the shape of the noise) → *noise*;
 //!    - otherwise *regressed* or *improved*.
 //!
 //! Outcome: *pass* (exit 0) when something was judged and nothing regressed; *regressed* (1);
@@ -30,7 +33,7 @@ use crate::{
     flags::Role,
     isolation::{per_backend, BackendIsolation},
     rows::{rows, same_series, Row},
-    stats::{band, Spread},
+    stats::{band, mann_whitney, min_p, Spread, ALPHA},
 };
 
 /// The reference backend when `--reference` is not given.
@@ -76,14 +79,14 @@ pub enum Judgement {
     Regressed,
     /// Not judged: a band too wide.
     TooNoisy,
-    /// Not judged: a file has one repetition at this point.
-    OneRepetition,
+    /// Not judged: too few repetitions for the test to ever reach 5%.
+    TooFewRepetitions,
 }
 
 impl Judgement {
     /// Whether the metric was judged (a decision was made on it).
     pub fn judged(self) -> bool {
-        !matches!(self, Judgement::TooNoisy | Judgement::OneRepetition)
+        !matches!(self, Judgement::TooNoisy | Judgement::TooFewRepetitions)
     }
 
     pub fn name(self) -> &'static str {
@@ -93,7 +96,7 @@ impl Judgement {
             Judgement::Improved => "improved",
             Judgement::Regressed => "REGRESSED",
             Judgement::TooNoisy => "too noisy",
-            Judgement::OneRepetition => "one repetition",
+            Judgement::TooFewRepetitions => "too few reps",
         }
     }
 }
@@ -231,16 +234,15 @@ pub fn gate(base: &Results, cur: &Results, o: &GateOptions) -> GateOutcome {
         let (Some(b), Some(c)) = (band(bv), band(cv)) else {
             continue;
         };
-        let reps = (bv.len(), cv.len());
         out.push(GateRow {
             metric: *metric,
             backend: backend.clone(),
             axes: axes.clone(),
             change: c.median / b.median - 1.0,
-            judgement: judge(&b, &c, reps.0.min(reps.1), metric.higher_is_better(), o),
+            judgement: judge(bv, cv, metric.higher_is_better(), o),
             base: b,
             current: c,
-            repetitions: reps,
+            repetitions: (bv.len(), cv.len()),
         });
     }
     let failed_isolation = isolation.iter().any(|l| l.current.fails);
@@ -254,8 +256,8 @@ pub fn gate(base: &Results, cur: &Results, o: &GateOptions) -> GateOutcome {
                 .to_string()
         } else {
             format!(
-                "nothing could be judged: all {} metric(s) come from one repetition or are too \
-                 noisy; run more repetitions (e.g. --repetitions 8)",
+                "nothing could be judged: all {} metric(s) have too few repetitions (at least 4 \
+                 in each file) or are too noisy; run more repetitions (e.g. --repetitions 8)",
                 out.len()
             )
         });
@@ -273,18 +275,15 @@ pub fn gate(base: &Results, cur: &Results, o: &GateOptions) -> GateOutcome {
     }
 }
 
-/// The decision for one metric (see the module doc).
-pub fn judge(
-    b: &Spread,
-    c: &Spread,
-    reps: usize,
-    higher_is_better: bool,
-    o: &GateOptions,
-) -> Judgement {
-    let change = c.median / b.median - 1.0;
-    if reps < 2 {
-        return Judgement::OneRepetition;
+/// The decision on one metric from its per-repetition values in each file (see the module doc).
+pub fn judge(base: &[f64], cur: &[f64], higher_is_better: bool, o: &GateOptions) -> Judgement {
+    let (Some(b), Some(c)) = (band(base), band(cur)) else {
+        return Judgement::TooFewRepetitions;
+    };
+    if min_p(base.len(), cur.len()) >= ALPHA {
+        return Judgement::TooFewRepetitions;
     }
+    let change = c.median / b.median - 1.0;
     if !change.is_finite() {
         return Judgement::TooNoisy;
     }
@@ -294,7 +293,7 @@ pub fn judge(
     if b.relative_width() > o.noisy_spread || c.relative_width() > o.noisy_spread {
         return Judgement::TooNoisy;
     }
-    if b.overlaps(c) {
+    if mann_whitney(base, cur) >= ALPHA {
         return Judgement::Noise;
     }
     if (change < 0.0) == higher_is_better {
@@ -478,22 +477,36 @@ fn values(r: &Results, rows: &[Row], reference: &str, skipped: &mut Vec<String>)
 mod tests {
     use super::*;
 
-    fn s(min: f64, median: f64, max: f64) -> Spread {
-        Spread { median, min, max }
+    /// `median` with a ±`spread` pattern over `n` repetitions (deterministic).
+    fn reps(median: f64, spread: f64, n: usize) -> Vec<f64> {
+        (0..n)
+            .map(|i| median * (1.0 + spread * ((i * 7 % n) as f64 / (n - 1) as f64 - 0.5)))
+            .collect()
     }
 
     #[test]
     fn judgements() {
         let o = GateOptions::default();
-        let b = s(0.95, 1.0, 1.05);
-        let j = |c: Spread, reps: usize, hib: bool| judge(&b, &c, reps, hib, &o);
-        assert_eq!(j(s(0.96, 1.02, 1.04), 3, true), Judgement::Unchanged);
-        assert_eq!(j(s(0.7, 0.8, 0.82), 3, true), Judgement::Regressed);
-        assert_eq!(j(s(0.7, 0.8, 0.82), 3, false), Judgement::Improved);
-        assert_eq!(j(s(0.7, 0.85, 0.97), 3, true), Judgement::Noise);
-        assert_eq!(j(s(0.3, 0.8, 0.9), 3, true), Judgement::TooNoisy);
-        // One repetition is never judged, not even when nothing changed.
-        assert_eq!(j(s(1.0, 1.0, 1.0), 1, true), Judgement::OneRepetition);
-        assert_eq!(j(s(0.7, 0.7, 0.7), 1, true), Judgement::OneRepetition);
+        let base = reps(1.0, 0.2, 8);
+        let j = |cur: &[f64], hib: bool| judge(&base, cur, hib, &o);
+        assert_eq!(j(&reps(1.03, 0.2, 8), true), Judgement::Unchanged);
+        assert_eq!(j(&reps(0.7, 0.2, 8), true), Judgement::Regressed);
+        assert_eq!(j(&reps(0.7, 0.2, 8), false), Judgement::Improved);
+        // A 15% drop inside noise of ±40%: not shown.
+        assert_eq!(
+            judge(&reps(1.0, 0.45, 8), &reps(0.85, 0.45, 8), true, &o),
+            Judgement::Noise
+        );
+        assert_eq!(j(&reps(0.7, 0.9, 8), true), Judgement::TooNoisy);
+        // Too few repetitions are never judged, not even when nothing changed.
+        assert_eq!(j(&[1.0], true), Judgement::TooFewRepetitions);
+        assert_eq!(
+            judge(&reps(1.0, 0.1, 3), &reps(0.5, 0.1, 3), true, &o),
+            Judgement::TooFewRepetitions
+        );
+        assert_eq!(
+            judge(&reps(1.0, 0.1, 4), &reps(0.5, 0.1, 4), true, &o),
+            Judgement::Regressed
+        );
     }
 }

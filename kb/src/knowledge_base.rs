@@ -1,6 +1,5 @@
 //! The knowledge base: one published root, partition leases, and the reclaimer.
 
-use std::thread::Thread;
 use std::time::Duration;
 
 use pathmap::PathMap;
@@ -9,42 +8,11 @@ use crate::error::{Error, LeaseError};
 use crate::lease::{Held, LeaseId, Leases};
 use crate::protocol::Publisher;
 use crate::reclaimer::{Reclaim, Reclaimer};
+use crate::shared::{prepare_for_sharing, Shared};
 use crate::snapshot::Snapshot;
 use crate::sync::{Arc, AtomicU64, Ordering};
 use crate::writer::Writer;
 use crate::Value;
-
-/// State shared by the knowledge base handle and its writers.
-pub(crate) struct Shared<V: Value> {
-    pub(crate) publisher: Publisher<PathMap<V>>,
-    pub(crate) leases: Leases,
-    /// The background thread to wake after a commit (`Reclaim::Background` only).
-    wake: Option<Thread>,
-    aborted_batches: AtomicU64,
-    revoked: AtomicU64,
-}
-
-impl<V: Value> Shared<V> {
-    /// Called after every publish (outside the commit lock): wake the reclaimer, or free inline.
-    pub(crate) fn after_publish(&self) {
-        match &self.wake {
-            Some(thread) => thread.unpark(),
-            None => {
-                self.publisher.retired().collect();
-            }
-        }
-    }
-
-    pub(crate) fn count_aborted_batch(&self) {
-        self.aborted_batches.fetch_add(1, Ordering::Relaxed);
-    }
-}
-
-/// pathmap initialises a never-written map's root lazily, through an `UnsafeCell`, from `&self`:
-/// two readers doing that at once would race. Every map is touched here before it is shared.
-pub(crate) fn prepare_for_sharing<V: Value>(map: &PathMap<V>) {
-    let _ = map.read_zipper();
-}
 
 /// Counters describing the knowledge base's life so far.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

@@ -103,6 +103,8 @@ mod reclaimer;
 #[cfg(not(loom))]
 mod seed;
 #[cfg(not(loom))]
+mod shared;
+#[cfg(not(loom))]
 mod snapshot;
 #[cfg(not(loom))]
 mod writer;

@@ -4,8 +4,8 @@ use pathmap::zipper::{ZipperInfallibleSubtries, ZipperMoving, ZipperWriting};
 use pathmap::PathMap;
 
 use crate::error::{CommitError, WriteError};
-use crate::knowledge_base::Shared;
 use crate::lease::LeaseId;
+use crate::shared::Shared;
 use crate::sync::Arc;
 use crate::Value;
 
@@ -121,7 +121,7 @@ impl<V: Value> Writer<V> {
             }
             let mut next = root.clone();
             next.write_zipper_at_path(&self.prefix).graft_map(batch);
-            crate::knowledge_base::prepare_for_sharing(&next);
+            crate::shared::prepare_for_sharing(&next);
             Ok(next)
         })?;
         self.committed = self.staged.clone();

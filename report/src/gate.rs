@@ -74,7 +74,7 @@ pub fn render(o: &GateOutcome) -> String {
     let _ = writeln!(
         out,
         "{}: {} regressed, {} improved, {} unchanged, {} within noise; not judged: {} too noisy, \
-         {} from one repetition (reference: {})",
+         {} with too few repetitions (reference: {})",
         match o.status {
             Status::Pass => "PASS",
             Status::Regressed => "REGRESSED",
@@ -85,7 +85,7 @@ pub fn render(o: &GateOutcome) -> String {
         n(Judgement::Unchanged),
         n(Judgement::Noise),
         n(Judgement::TooNoisy),
-        n(Judgement::OneRepetition),
+        n(Judgement::TooFewRepetitions),
         o.reference
     );
     out

@@ -27,6 +27,8 @@ pub enum SpecError {
     UnknownPreset {
         /// The name that was asked for.
         name: String,
+        /// The presets there are.
+        presets: &'static [&'static str],
     },
     /// A field holds a value the workload cannot run with.
     Invalid {
@@ -92,10 +94,10 @@ impl fmt::Display for SpecError {
             SpecError::Io { path, message } => {
                 write!(f, "cannot read workload spec `{path}`: {message}")
             }
-            SpecError::UnknownPreset { name } => write!(
+            SpecError::UnknownPreset { name, presets } => write!(
                 f,
                 "`{name}` is neither a preset nor a readable file; valid presets: {}",
-                crate::preset::PRESET_NAMES.join(", ")
+                presets.join(", ")
             ),
             SpecError::Invalid {
                 origin,

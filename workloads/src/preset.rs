@@ -43,8 +43,10 @@ fn preset_text(name: &str) -> Option<&'static str> {
 impl Spec {
     /// The embedded preset `name` (see [`Spec::preset_names`]).
     pub fn preset(name: &str) -> Result<Spec, SpecError> {
-        let text =
-            preset_text(name).ok_or_else(|| SpecError::UnknownPreset { name: name.into() })?;
+        let text = preset_text(name).ok_or_else(|| SpecError::UnknownPreset {
+            name: name.into(),
+            presets: PRESET_NAMES,
+        })?;
         Spec::from_toml(text, &format!("preset `{name}`"))
     }
 
@@ -77,6 +79,7 @@ impl Spec {
             Ok(text) => Spec::from_toml(&text, preset_or_path),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(SpecError::UnknownPreset {
                 name: preset_or_path.into(),
+                presets: PRESET_NAMES,
             }),
             Err(e) => Err(SpecError::Io {
                 path: preset_or_path.into(),

@@ -219,9 +219,10 @@ fn comparisons(a: &Analysis) -> String {
                 RoleComparison::NotComparable { why } => Some(why.clone()),
                 _ => None,
             });
-            tr(
-                if why.is_some() { "bad" } else { "" },
-                vec![
+            Tr {
+                id: Some(format!("cmp-{}-{}", c.peer, c.axes.label())),
+                class: if why.is_some() { "bad" } else { "" },
+                cells: vec![
                     esc(&c.peer),
                     esc(&c.axes.label()),
                     rs,
@@ -236,7 +237,7 @@ fn comparisons(a: &Analysis) -> String {
                     ),
                     esc(&why.unwrap_or_default()),
                 ],
-            )
+            }
         })
         .collect();
     s += &table(
@@ -769,7 +770,7 @@ fn baseline(b: &Baseline) -> String {
                 let class = match r.judgement {
                     Judgement::Regressed => "bad",
                     Judgement::Improved => "good",
-                    Judgement::TooNoisy | Judgement::OneRepetition => "muted",
+                    Judgement::TooNoisy | Judgement::TooFewRepetitions => "muted",
                     _ => "",
                 };
                 tr(

@@ -1,0 +1,43 @@
+//! The state the knowledge base handle and its writers share: the publisher of versions, the
+//! partition leases, and the counters both sides update.
+
+use std::thread::Thread;
+
+use pathmap::PathMap;
+
+use crate::lease::Leases;
+use crate::protocol::Publisher;
+use crate::sync::{AtomicU64, Ordering};
+use crate::Value;
+
+/// State shared by the knowledge base handle and its writers.
+pub(crate) struct Shared<V: Value> {
+    pub(crate) publisher: Publisher<PathMap<V>>,
+    pub(crate) leases: Leases,
+    /// The background thread to wake after a commit (`Reclaim::Background` only).
+    pub(crate) wake: Option<Thread>,
+    pub(crate) aborted_batches: AtomicU64,
+    pub(crate) revoked: AtomicU64,
+}
+
+impl<V: Value> Shared<V> {
+    /// Called after every publish (outside the commit lock): wake the reclaimer, or free inline.
+    pub(crate) fn after_publish(&self) {
+        match &self.wake {
+            Some(thread) => thread.unpark(),
+            None => {
+                self.publisher.retired().collect();
+            }
+        }
+    }
+
+    pub(crate) fn count_aborted_batch(&self) {
+        self.aborted_batches.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+/// pathmap initialises a never-written map's root lazily, through an `UnsafeCell`, from `&self`:
+/// two readers doing that at once would race. Every map is touched here before it is shared.
+pub(crate) fn prepare_for_sharing<V: Value>(map: &PathMap<V>) {
+    let _ = map.read_zipper();
+}
