@@ -92,8 +92,13 @@ impl Flag {
                 SUPERLINEAR * 100.0
             ),
             Flag::WideSpread { role, max_over_min } => format!(
-                "{} spread {max_over_min:.2}× across repetitions (> {WIDE_SPREAD}×)",
-                role.unit()
+                "{} spread {}× across repetitions (> {WIDE_SPREAD}×)",
+                role.unit(),
+                if max_over_min.is_finite() {
+                    format!("{max_over_min:.2}")
+                } else {
+                    "∞".into()
+                }
             ),
         }
     }
@@ -104,13 +109,18 @@ impl Flag {
     }
 }
 
-/// `99.8%`, `0.4%`, `100%`: one decimal, two where one would round a partial share up to 100.
+/// `99.8%`, `0.4%`: one decimal; `0%` and `100%` only when exact, `<0.1%` and `>99.9%` when one
+/// decimal would round a partial share to either.
 pub fn percent(share: f64) -> String {
     let p = share * 100.0;
-    if share >= 1.0 {
+    if share <= 0.0 {
+        "0%".into()
+    } else if share >= 1.0 {
         "100%".into()
+    } else if p < 0.05 {
+        "<0.1%".into()
     } else if p >= 99.95 {
-        format!("{p:.2}%")
+        ">99.9%".into()
     } else {
         format!("{p:.1}%")
     }
@@ -134,6 +144,13 @@ mod tests {
         };
         assert_eq!(f.text(), "read efficiency 131% (> 105%: suspect)");
         assert_eq!(percent(1.0), "100%");
-        assert_eq!(percent(0.9996), "99.96%");
+        assert_eq!(percent(0.9996), ">99.9%");
+        assert_eq!(percent(0.0002), "<0.1%");
+        assert_eq!(percent(0.0), "0%");
+        let f = Flag::WideSpread {
+            role: Role::Writers,
+            max_over_min: f64::INFINITY,
+        };
+        assert_eq!(f.text(), "commits/s spread ∞× across repetitions (> 1.5×)");
     }
 }

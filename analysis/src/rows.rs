@@ -132,6 +132,15 @@ impl Row {
         }
     }
 
+    /// The share of `role`'s operations the backend refused: reads for the readers, commits for
+    /// the writers (`None` when the role did nothing and refused nothing).
+    pub fn refused_share(&self, role: Role) -> Option<f64> {
+        match role {
+            Role::Readers => self.refusals.reads.share(),
+            Role::Writers => self.refusals.commits.share(),
+        }
+    }
+
     pub fn scaling(&self, role: Role) -> Option<Scaling> {
         match role {
             Role::Readers => self.read_scaling,

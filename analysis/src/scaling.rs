@@ -14,6 +14,8 @@ use crate::{
 
 /// Distinct thread counts a USL fit needs: three parameters, at least one residual.
 pub const USL_MIN_COUNTS: usize = 4;
+/// Share of the goodput's variance a USL fit must explain to be drawn.
+pub const USL_MIN_R2: f64 = 0.8;
 
 /// The scaling section.
 #[derive(Debug, Clone, Serialize)]
@@ -66,11 +68,18 @@ pub enum Usl {
     },
 }
 
+impl Series {
+    /// Whether the series has more than one thread count of its role (else it shows no scaling).
+    pub fn varies(&self) -> bool {
+        self.points
+            .iter()
+            .any(|p| p.threads != self.points[0].threads)
+    }
+}
+
 /// Whether any series varies its role's thread count (else a scaling chart says nothing).
 pub fn varies(series: &[Series]) -> bool {
-    series
-        .iter()
-        .any(|s| s.points.iter().any(|p| p.threads != s.points[0].threads))
+    series.iter().any(Series::varies)
 }
 
 /// The base setting of the other axes: the first sweep point's.
@@ -158,8 +167,9 @@ fn series(rows: &[&Row], role: Role) -> Vec<Series> {
     out
 }
 
-/// A USL fit when it means something: at least [`USL_MIN_COUNTS`] distinct thread counts and
-/// physical parameters (0 ≤ σ < 1, κ ≥ 0).
+/// A USL fit when it means something: at least [`USL_MIN_COUNTS`] distinct thread counts,
+/// physical parameters (0 ≤ σ < 1, κ ≥ 0) and a fit that explains the data (R² ≥
+/// [`USL_MIN_R2`]).
 pub fn fit(points: &[SeriesPoint], role: Role) -> Usl {
     let mut counts: Vec<usize> = points.iter().map(|p| p.threads).collect();
     counts.dedup();
@@ -183,10 +193,26 @@ pub fn fit(points: &[SeriesPoint], role: Role) -> Usl {
         .collect();
     match usl::fit(&xy) {
         Err(e) => Usl::NotDrawn { why: e },
+        Ok(p) if (0.0..1.0).contains(&p.sigma) && (-1e-3..0.0).contains(&p.kappa) => {
+            Usl::NotDrawn {
+                why: format!(
+                "near-linear scaling (σ = {:.3}, κ = {:.4} ≈ 0): no coherency cost for the law \
+                 to fit",
+                p.sigma, p.kappa
+            ),
+            }
+        }
         Ok(p) if !(0.0..1.0).contains(&p.sigma) || p.kappa < 0.0 => Usl::NotDrawn {
             why: format!(
                 "the fit is not physical (σ = {:.3}, κ = {:.4}): goodput is not USL-shaped here",
                 p.sigma, p.kappa
+            ),
+        },
+        Ok(p) if p.r2 < USL_MIN_R2 => Usl::NotDrawn {
+            why: format!(
+                "the fit explains too little (R² = {:.2} < {USL_MIN_R2}): goodput is not \
+                 USL-shaped here",
+                p.r2
             ),
         },
         Ok(params) => {

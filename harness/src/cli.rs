@@ -40,7 +40,8 @@ pub enum Command {
     Run(RunArgs),
     /// List workload presets, backends and their capabilities.
     List,
-    /// Write one self-contained index.html (charts as inline SVG) from a results.json.
+    /// Write one self-contained index.html (charts as inline SVG) and points.csv from a
+    /// results.json (any version this harness reads), and print its summary table.
     Report(ReportArgs),
     /// Judge a results file against a baseline of the same workload: exit 0 pass, 1 regressed,
     /// 2 cannot judge (not comparable, reference missing, or nothing could be judged).
@@ -70,7 +71,7 @@ pub struct ReportArgs {
     /// Another results file of the same workload to overlay and compare against.
     #[arg(long, value_name = "OTHER.json")]
     pub baseline: Option<PathBuf>,
-    /// Directory to write index.html into.
+    /// Directory to write index.html and points.csv into.
     #[arg(short, long, value_name = "DIR")]
     pub out: PathBuf,
 }
@@ -198,6 +199,7 @@ impl RunArgs {
 
 /// Parses the command line and runs it.
 pub fn main() -> ExitCode {
+    restore_sigpipe();
     let cli = Cli::parse();
     match cli.command {
         Command::List => {
@@ -210,6 +212,17 @@ pub fn main() -> ExitCode {
         Command::Audit { out } => audit(&out),
         Command::Stress(a) => stress(&a),
         Command::Run(args) => run(&args),
+    }
+}
+
+/// Output piped into a program that stops reading (`harness run | head`) ends the process
+/// quietly, as for any command-line tool, instead of panicking in `print!`: Rust ignores SIGPIPE
+/// by default, this restores the default action.
+fn restore_sigpipe() {
+    // SAFETY: called first thing in `main`, before any other thread exists; setting a signal's
+    // disposition to its default has no other effect on this process.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 }
 
@@ -244,9 +257,19 @@ fn report(a: &ReportArgs) -> ExitCode {
         }),
         _ => None,
     };
-    match report::write_report(&a.out, &cur, &analysis, baseline.as_ref()) {
+    let written = report::write_report(&a.out, &cur, &analysis, baseline.as_ref()).and_then(|p| {
+        report::write_csv(&a.out, &cur)
+            .map(|_| p)
+            .map_err(|e| format!("cannot write points.csv in {}: {e}", a.out.display()))
+    });
+    match written {
         Ok(p) => {
-            println!("wrote {}", p.display());
+            print!("{}", report::table::render(&cur, &analysis));
+            if let Some(g) = &outcome {
+                println!("\nagainst the baseline:");
+                print!("{}", report::gate::render(g));
+            }
+            println!("\nwrote {} and points.csv", p.display());
             ExitCode::SUCCESS
         }
         Err(e) => {
@@ -342,10 +365,13 @@ fn check_history(file: &std::path::Path) -> ExitCode {
 fn run(args: &RunArgs) -> ExitCode {
     match crate::sweep::run(&args.options()) {
         Ok(results) => {
+            // Every file is written before anything is printed: output cut short (a closed
+            // pipe) loses nothing.
             let analysis = analysis::analyse(&results);
+            let page = report::write_report(&args.out, &results, &analysis, None);
             print!("{}", report::table::render(&results, &analysis));
             println!("\nwrote {}/results.json and points.csv", args.out.display());
-            match report::write_report(&args.out, &results, &analysis, None) {
+            match page {
                 Ok(page) => println!("report: {}", page.display()),
                 Err(e) => {
                     eprintln!("error: the results are saved, but the report failed: {e}");

@@ -61,9 +61,17 @@ pub fn spread(s: &analysis::Spread, f: fn(f64) -> String) -> String {
     }
 }
 
-/// A ratio: `1.30×`.
+/// A ratio: `1.30×`, `58.5×`, `155k×`.
 pub fn times(x: f64) -> String {
-    format!("{x:.2}×")
+    if x >= 1000.0 {
+        format!("{}×", si(x))
+    } else if x >= 100.0 {
+        format!("{x:.0}×")
+    } else if x >= 10.0 {
+        format!("{x:.1}×")
+    } else {
+        format!("{x:.2}×")
+    }
 }
 
 /// A signed percentage change: `+12.3%`, `-4.0%`.
@@ -105,5 +113,8 @@ mod tests {
         assert_eq!(count(64_551), "64,551");
         assert_eq!(count(999), "999");
         assert_eq!(count(1_000_000), "1,000,000");
+        assert_eq!(times(1.304), "1.30×");
+        assert_eq!(times(58.54), "58.5×");
+        assert_eq!(times(155_403.8), "155k×");
     }
 }

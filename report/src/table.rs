@@ -4,9 +4,7 @@
 
 use std::fmt::Write;
 
-use analysis::{
-    compare::RoleComparison, flags::percent, isolation::file_totals, Analysis, Role, Row,
-};
+use analysis::{compare::RoleComparison, flags::percent, isolation::file_totals, Analysis, Role};
 use results::Results;
 
 use crate::format::{count, ns, si, spread, times};
@@ -50,11 +48,12 @@ fn goodput(out: &mut String, a: &Analysis) {
     let _ = writeln!(
         out,
         "\ngoodput per role (medians [min–max] over repetitions; × = speedup over the fewest \
-         threads of the role, eff = parallel efficiency):"
+         threads of the role, eff = parallel efficiency; refused r/c = share of reads / commits \
+         the backend refused):"
     );
     let _ = writeln!(
         out,
-        "{:<15} {:<26} {:>21} {:>6} {:>5} {:>21} {:>6} {:>5} {:>9} {:>9} {:>10}  flags",
+        "{:<15} {:<26} {:>21} {:>6} {:>5} {:>21} {:>6} {:>5} {:>9} {:>9} {:>10} {:>13}  flags",
         "backend",
         "point",
         "reads/s",
@@ -65,7 +64,8 @@ fn goodput(out: &mut String, a: &Analysis) {
         "eff",
         "writes/s",
         "read p99",
-        "commit p99"
+        "commit p99",
+        "refused r/c"
     );
     for row in &a.rows {
         if let Some(why) = &row.skipped {
@@ -86,9 +86,10 @@ fn goodput(out: &mut String, a: &Analysis) {
         let (rx, re) = sc(Role::Readers);
         let (cx, ce) = sc(Role::Writers);
         let flags: Vec<String> = row.flags.iter().map(|f| f.text()).collect();
+        let refused = |role: Role| dash(row.refused_share(role).map(percent));
         let _ = writeln!(
             out,
-            "{:<15} {:<26} {:>21} {:>6} {:>5} {:>21} {:>6} {:>5} {:>9} {:>9} {:>10}  {}",
+            "{:<15} {:<26} {:>21} {:>6} {:>5} {:>21} {:>6} {:>5} {:>9} {:>9} {:>10} {:>13}  {}",
             row.backend,
             row.label(),
             rate(Role::Readers),
@@ -100,6 +101,7 @@ fn goodput(out: &mut String, a: &Analysis) {
             dash(row.writes_per_s.map(|s| si(s.median))),
             dash(row.read_p99_ns.map(|s| ns(s.median))),
             dash(row.commit_p99_ns.map(|s| ns(s.median))),
+            format!("{}/{}", refused(Role::Readers), refused(Role::Writers)),
             flags.join("; ")
         );
     }
@@ -248,13 +250,4 @@ fn isolation(out: &mut String, r: &Results, a: &Analysis) {
             "  (no point had 2 or more writers: a lost update across partitions cannot show)"
         );
     }
-}
-
-/// `refused 99.8% of commits`-style share of one role (for other views).
-pub fn refusal_share(row: &Row, role: Role) -> Option<String> {
-    let t = match role {
-        Role::Readers => row.refusals.reads,
-        Role::Writers => row.refusals.commits,
-    };
-    t.share().filter(|s| *s > 0.0).map(percent)
 }

@@ -130,7 +130,7 @@ struct SampleV1 {
 
 /// The notes every migrated file carries (what was derived rather than read).
 const NOTES: [&str; 4] = [
-    "converted from a version-1 file: counts are the recorded rates × elapsed time",
+    "counts are the recorded rates × elapsed time",
     "refused commits = discarded staged writes ÷ batch size (±1 per writer); the readers' \
      refusals are the rest of version 1's refused operations (snapshot refusals counted as reads)",
     "staged writes include the window's last, uncommitted batch (version 1 counted them)",

@@ -56,14 +56,22 @@ fn lines(
     col: &Colors,
     value: impl Fn(&analysis::scaling::SeriesPoint) -> Option<f64>,
 ) -> Vec<Line> {
+    // Name the group only where a backend has two series that vary.
     let groups = |set: &[Series]| {
-        set.iter()
-            .any(|s| set.iter().filter(|t| t.backend == s.backend).count() > 1)
+        set.iter().filter(|s| s.varies()).any(|s| {
+            set.iter()
+                .filter(|t| t.backend == s.backend && t.varies())
+                .count()
+                > 1
+        })
     };
     let mut out = Vec::new();
     for (set, dashed) in [(current, false), (baseline, true)] {
         let many = groups(set);
-        for s in set.iter().filter(|s| s.backend_role != BackendRole::Floor) {
+        for s in set
+            .iter()
+            .filter(|s| s.backend_role != BackendRole::Floor && s.varies())
+        {
             let kept: Vec<_> = s.points.iter().filter(|p| value(p).is_some()).collect();
             if kept.is_empty() {
                 continue;

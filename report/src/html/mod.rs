@@ -8,12 +8,13 @@ mod figures;
 
 use analysis::{
     compare::RoleComparison,
+    flags::percent,
     gate::{GateOutcome, Judgement},
     isolation::{file_totals, IsolationTally},
     scaling::{self, Usl},
     Analysis, Role, Row,
 };
-use results::{BackendRole, Results};
+use results::{BackendRole, Results, Verdict};
 
 use self::charts::Chart;
 use self::figures::Colors;
@@ -74,7 +75,7 @@ fn is_text(cell: &str) -> bool {
 }
 
 fn table(head: &[&str], rows: Vec<Tr>) -> String {
-    let mut s = String::from("<table><tr>");
+    let mut s = String::from("<div class=wide><table><tr>");
     for h in head {
         s += &format!("<th>{}</th>", esc(h));
     }
@@ -85,12 +86,17 @@ fn table(head: &[&str], rows: Vec<Tr>) -> String {
                 .unwrap_or_default();
         s += &format!("<tr{id} class=\"{}\">", r.class);
         for c in &r.cells {
-            let class = if is_text(c) { " class=t" } else { "" };
+            // Short text (a backend, a point, a verdict) stays on one line; long text wraps.
+            let class = match (is_text(c), c.len() <= 32) {
+                (true, true) => " class=s",
+                (true, false) => " class=t",
+                (false, _) => "",
+            };
             s += &format!("<td{class}>{c}</td>");
         }
         s += "</tr>";
     }
-    s + "</table>"
+    s + "</table></div>"
 }
 
 fn notes(ns: &[String]) -> String {
@@ -142,12 +148,11 @@ fn row_class(row: &Row) -> &'static str {
 }
 
 fn verdict_html(t: &IsolationTally, status: &str, fails: bool) -> String {
-    let class = if fails {
-        "fail"
-    } else if t.verdict().is_evidence() {
-        "pass"
-    } else {
-        "muted"
+    let class = match t.verdict() {
+        _ if fails => "fail",
+        Verdict::StrongSnapshotIsolation => "pass",
+        v if v.is_evidence() => "weak",
+        _ => "muted",
     };
     format!("<span class={class}>{}</span>", esc(status))
 }
@@ -361,7 +366,7 @@ fn scaling(a: &Analysis, base: Option<&Baseline>, col: &Colors) -> Result<String
         .reads
         .iter()
         .chain(&sc.commits)
-        .filter(|s| s.backend_role != BackendRole::Floor)
+        .filter(|s| s.backend_role != BackendRole::Floor && s.varies())
         .collect();
     s += &usl_table(&all);
     s += "<h3>Every point</h3>";
@@ -381,7 +386,7 @@ fn points_table(a: &Analysis) -> String {
         .map(|row| {
             if let Some(why) = &row.skipped {
                 let mut cells = vec![esc(&row.backend), esc(&row.label())];
-                cells.extend(std::iter::repeat_n("–".to_string(), 8));
+                cells.extend(std::iter::repeat_n("–".to_string(), 10));
                 cells.push(format!("skipped: {}", esc(why)));
                 return tr("muted", cells);
             }
@@ -400,6 +405,8 @@ fn points_table(a: &Analysis) -> String {
                     ce,
                     dash(row.writes_per_s.map(|s| si(s.median))),
                     dash(row.read_p99_ns.map(|s| ns(s.median))),
+                    dash(row.refused_share(Role::Readers).map(percent)),
+                    dash(row.refused_share(Role::Writers).map(percent)),
                     flags_html(row),
                 ],
             )
@@ -417,6 +424,8 @@ fn points_table(a: &Analysis) -> String {
             "commit eff.",
             "staged writes/s",
             "read p99",
+            "reads refused",
+            "commits refused",
             "flags",
         ],
         rows,
