@@ -6,7 +6,7 @@
 //! nothing themselves, so they cannot disagree. It depends on the results schema alone (no store,
 //! no runner), so it reads results from another machine or an older commit.
 //!
-//! The rules every view follows (the repository's `docs/results.md` says why):
+//! The rules every view follows (README.md, "How to read the numbers", says why):
 //! - **goodput per role**: readers are measured in completed reads per second, writers in
 //!   acknowledged batches per second (staged writes per second beside them); a refused operation
 //!   is never throughput, and a total that mixes reads with staged writes is never shown;

@@ -21,8 +21,9 @@ pub const DEFAULT_WORKLOAD: &str = "pattern-d";
     version,
     about = "Benchmark and stress-test the hybrid knowledge base against its peers",
     long_about = "Runs workloads (presets or TOML specs) against the hybrid knowledge base and the \
-stores a user would pick instead, measuring throughput, per-op latency (HdrHistogram, TSC clock), \
-scaling and conflicts, and writes results.json + points.csv.\n\n\
+stores a user would pick instead, measuring goodput per role (completed reads, acknowledged \
+commits), refusals, per-op latency (HdrHistogram, TSC clock), scaling per role and the isolation \
+each store delivered, and writes results.json, points.csv and an HTML report.\n\n\
 Start with:\n  harness list                 presets, backends and what each backend can do\n  \
 harness run                  pattern-d preset, default backends, small thread sweep (< 2 min)\n  \
 harness run --quick          the same in < 20 s (for a smoke test)\n\n\

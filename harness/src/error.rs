@@ -1,4 +1,4 @@
-//! Errors of the `harness` command (style #12): each variant carries its context, and its message
+//! Errors of the `harness` command: each variant carries its context, and its message
 //! says how to fix it.
 
 use std::{fmt, io, path::PathBuf};

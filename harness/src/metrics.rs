@@ -1,4 +1,4 @@
-//! Per-thread recording and after-the-run merging (style #10: record per worker, merge at the
+//! Per-thread recording and after-the-run merging (record per worker, merge at the
 //! coordinator). Nothing here is shared between threads: each measuring thread owns one
 //! [`ThreadRecorder`], allocated before the start barrier, and hands it back when it ends.
 

@@ -1,4 +1,4 @@
-//! One conformance check instantiated per backend (style #6/#7): single-threaded, against a
+//! One conformance check instantiated per backend: single-threaded, against a
 //! `BTreeMap` model of what the writer committed.
 
 use std::collections::BTreeMap;

@@ -1,5 +1,5 @@
 //! The stores under test, behind one thin trait family that mirrors the lifecycle of a
-//! transaction (style #9): open a read handle and take snapshots through it, lease a writer for a
+//! transaction: open a read handle and take snapshots through it, lease a writer for a
 //! partition, stage writes, commit. Handles are obtained once per thread, outside the timed loop.
 //!
 //! Each backend declares its [`Caps`]; a workload that needs a capability a backend lacks is

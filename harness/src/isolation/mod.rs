@@ -1,5 +1,6 @@
 //! The isolation checker: writers write checkable batches, readers validate every snapshot, and
-//! the cuts and final state are checked after the run (`shared/docs/isolation-checking.md`).
+//! the cuts and final state are checked after the run (README.md, "Isolation: checked on every
+//! run", says what each anomaly class means).
 //!
 //! [`plan`] says what writer `p` writes in batch `b` and what every key must hold after batch
 //! `c`; [`check`] validates one reader's observations against that and counts violations by

@@ -360,8 +360,8 @@ fn scaling(a: &Analysis, base: Option<&Baseline>, col: &Colors) -> Result<String
         ))?;
     }
     s += "<h3>Universal Scalability Law fits</h3><p>X(N) = λN / (1 + σ(N−1) + κN(N−1)); σ: \
-          contention, κ: coherency, N*: predicted peak. Drawn only with at least 4 thread counts \
-          and physical parameters.</p>";
+          contention, κ: coherency, N*: predicted peak. Drawn only with at least 4 thread counts, \
+          physical parameters (0 ≤ σ < 1, κ ≥ 0) and R² ≥ 0.8.</p>";
     let all: Vec<_> = sc
         .reads
         .iter()
