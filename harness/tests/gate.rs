@@ -93,7 +93,7 @@ fn slowed(r: &Results, backend: &str) -> Results {
 }
 
 /// Measurements taken to show a 30% slowdown before the test gives up.
-const ATTEMPTS: usize = 4;
+const ATTEMPTS: usize = 6;
 
 #[test]
 fn the_gate_passes_only_what_it_judged_and_refuses_what_it_cannot_judge() {
@@ -103,7 +103,8 @@ fn the_gate_passes_only_what_it_judged_and_refuses_what_it_cannot_judge() {
     // knowledge base's goodput scaled by 0.7, so the change is exactly -30%; whether 8 noisy
     // repetitions can show it depends on how quiet this machine was, so a measurement too noisy
     // to show it is taken again (at most [`ATTEMPTS`] times: on the shared 2-core development
-    // machine, one 8-repetition measurement in five was too noisy).
+    // machine, 3 of 20 such measurements were too noisy to show it, and noisy spells can last
+    // several measurements).
     let mut caught = None;
     for attempt in 1..=ATTEMPTS {
         let base = run(
