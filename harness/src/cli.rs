@@ -317,7 +317,7 @@ pub fn parse_fraction(s: &str) -> Result<f64, String> {
 
 /// `harness check-history FILE`.
 fn check_history(file: &std::path::Path) -> ExitCode {
-    use crate::isolation::history::recheck;
+    use checker::history::recheck;
     let opened = std::fs::File::open(file).map_err(|e| {
         format!(
             "cannot open `{}` ({e}); pass a file written by `harness run --history FILE`",
@@ -423,13 +423,13 @@ fn stress(a: &StressArgs) -> ExitCode {
     let (report, events) = crate::stress::run(&opts);
     print!("{}", report.render());
     if let Some(path) = &a.history {
-        let mut all = vec![crate::isolation::history::Event::Header {
+        let mut all = vec![checker::history::Event::Header {
             backend: "hybrid".into(),
             point: "stress".into(),
             repetition: 0,
             seed: a.seed,
             batch_size: 8,
-            keys: crate::isolation::plan::Plan::new(a.seed, 8).keys(),
+            keys: checker::Plan::new(a.seed, 8).keys(),
             partitions: (0..a.writers).map(|w| format!("mutable/w{w}/")).collect(),
             truncated: false,
         }];

@@ -10,7 +10,7 @@
 //!    warm-up excluded, a window by time or op budget, closed or open loop ([`pacing`]); every
 //!    thread records into its own [`metrics::ThreadRecorder`] (TSC clock via quanta, one
 //!    HdrHistogram per operation class, per-interval counters), nothing shared on the hot path;
-//!    the [`isolation`] checker's probes run around snapshots and commits, untimed;
+//!    the isolation checker's [`probes`] run around snapshots and commits, untimed;
 //! 3. **merge** — [`merge`] folds the per-thread records into a `results::PointResult`, goodput
 //!    and refusals per role;
 //! 4. **persist** — [`output`] writes results.json and points.csv atomically.
@@ -24,13 +24,13 @@ pub mod backends;
 pub mod cli;
 pub mod env;
 pub mod error;
-pub mod isolation;
 pub mod merge;
 pub mod metrics;
 pub mod options;
 pub mod output;
 pub mod pacing;
 pub mod pinning;
+pub mod probes;
 pub mod runner;
 pub mod stress;
 pub mod sweep;

@@ -13,21 +13,17 @@ use std::{
     time::Duration,
 };
 
+use checker::{history::Event, Plan};
 use quanta::Clock;
 use results::{Isolation, NotChecked};
 use workloads::{Op, OpKind, OpStream, Pacing, Role, Spec};
 
 use crate::{
     backends::{Backend, ReadHandle, Refused, WriteHandle},
-    isolation::{
-        history::Event,
-        plan::Plan,
-        point::{conclude, Probe, ProbeOut},
-        probe::{final_state, ReaderProbe, Setup, Watermarks, WriterProbe},
-    },
     metrics::{rss_bytes, OpClass, ThreadRecorder},
     pacing::{Pace, Pacer, Ticks},
     pinning,
+    probes::{conclude, final_state, Probe, ProbeOut, ReaderProbe, Setup, Watermarks, WriterProbe},
 };
 
 /// How long the measured window lasts.
@@ -134,7 +130,7 @@ pub fn run_point<B: Backend>(
         scans: B::INFO.caps.prefix_scans,
         rollback: B::ROLLBACK,
         history: plan.history,
-        cut_log: crate::isolation::check::MAX_CUTS,
+        cut_log: checker::check::MAX_CUTS,
     };
     // The checker's setup, or why it does not run.
     let setup = checking.map(|()| setup);
@@ -151,7 +147,7 @@ pub fn run_point<B: Backend>(
                 let probe = match (setup, role) {
                     (Err(_), _) => Probe::Off,
                     (Ok(s), Role::Reader) => Probe::Reader(Box::new(ReaderProbe::new(s, idx))),
-                    (Ok(s), Role::Writer) => Probe::Writer(Box::new(WriterProbe::new(s, idx)), 0),
+                    (Ok(s), Role::Writer) => Probe::Writer(Box::new(WriterProbe::new(s, idx))),
                 };
                 let cpu = cpus.get(t).copied();
                 std::thread::Builder::new()

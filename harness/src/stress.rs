@@ -11,15 +11,12 @@ use std::{
     time::{Duration, Instant},
 };
 
+use checker::{history::Event, Plan};
+
 use crate::{
     backends::{hybrid::Hybrid, Backend, ReadHandle, WriteHandle},
-    isolation::{
-        history::Event,
-        plan::Plan,
-        point::{conclude, ProbeOut},
-        probe::{final_state, ReaderProbe, Setup, Watermarks, WriterProbe},
-    },
     metrics::rss_bytes,
+    probes::{conclude, final_state, ProbeOut, ReaderProbe, Setup, Watermarks, WriterProbe},
 };
 
 /// Distinct cuts per reader kept for the fork check during a soak.
@@ -184,8 +181,7 @@ pub fn run(opts: &StressOptions) -> (StressReport, Vec<Event>) {
                 if let Some(h) = handle.as_mut() {
                     h.rollback();
                 }
-                crate::isolation::point::Probe::Writer(Box::new(probe), 0)
-                    .finish(&mut backend.reader())
+                crate::probes::Probe::Writer(Box::new(probe)).finish(&mut backend.reader())
             }));
         }
         for r in 0..opts.readers {
@@ -208,7 +204,7 @@ pub fn run(opts: &StressOptions) -> (StressReport, Vec<Event>) {
                         long.fetch_add(1, Ordering::Relaxed);
                     }
                 }
-                crate::isolation::point::Probe::Reader(Box::new(probe)).finish(&mut rh)
+                crate::probes::Probe::Reader(Box::new(probe)).finish(&mut rh)
             }));
         }
         // Contender: leases overlapping the writers' partitions; each must be refused while the
@@ -244,7 +240,10 @@ pub fn run(opts: &StressOptions) -> (StressReport, Vec<Event>) {
     }
     let (fin, ev) = final_state(setup, &mut backend.reader(), &acked);
     let in_final: u64 = match &ev {
-        Event::Final { markers, .. } => markers.iter().map(|m| m.map_or(0, |v| v >> 32)).sum(),
+        Event::Final { markers, .. } => markers
+            .iter()
+            .map(|m| m.map_or(0, |v| checker::Marker::decode(v).batch))
+            .sum(),
         _ => 0,
     };
     let (isolation, history, _) =

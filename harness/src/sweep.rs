@@ -10,6 +10,7 @@ use std::{
     time::{Duration, SystemTime, UNIX_EPOCH},
 };
 
+use checker::{history::Event, Plan};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rand::{seq::SliceRandom, SeedableRng};
 use results::{
@@ -22,7 +23,6 @@ use crate::{
     backends::{self, Backend, BackendVisitor, Caps},
     env,
     error::HarnessError,
-    isolation::{history::Event, plan::Plan},
     merge::{point_result, CellId},
     options::RunOptions,
     output,
@@ -374,7 +374,7 @@ impl BackendVisitor for Cell1<'_> {
     }
 }
 
-/// Writes history events as JSON Lines (see [`crate::isolation::history`]).
+/// Writes history events as JSON Lines (see `checker::history`).
 pub fn write_history(path: &std::path::Path, events: &[Event]) -> std::io::Result<()> {
     use std::io::Write;
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {

@@ -16,7 +16,7 @@
 //! {"type":"final","acked":[7,3],"markers":[30064771075,12884901890],"keys":[[[0,11],[1,null]],[]]}
 //! ```
 //! - `partitions[p]` is writer `p`'s checked region: key `k` of it is `<partitions[p]>c/<k:05>`,
-//!   its marker `<partitions[p]>marker` (see [`super::plan`]).
+//!   its marker `<partitions[p]>marker` (see [`crate::plan`]).
 //! - `commit`: batch `batch` of writer `writer`, acknowledged; `writes` in staging order as
 //!   `[k, value]` (`null` = delete; intermediate values included); `marker` = `batch << 32 | chain`.
 //! - `snapshot` (sampled: a reader's first 1000, then one in 64): `acked_before` = the `acked`
@@ -39,7 +39,7 @@ use serde::{Deserialize, Serialize};
 
 use results::Verdict;
 
-use super::{
+use crate::{
     check::{Class, Counts, ReaderCheck, Violation},
     forks::forked_cuts,
     plan::{Plan, Write},
@@ -243,7 +243,7 @@ fn recheck_point(header: &Event, events: &[Event]) -> Recheck {
             .flat_map(|c| c.cuts.iter().map(Vec::as_slice)),
     );
     counts.add(Class::ForkedCuts, forks);
-    samples.truncate(super::check::SAMPLES);
+    samples.truncate(crate::check::SAMPLES);
     // Evidence needs a reader's snapshot and a commit.
     let exercised = commits > 0 && counts.snapshots > 0;
     Recheck {

@@ -1,4 +1,5 @@
 //! What each writer writes, deterministically, and what a snapshot at a given cut must contain.
+//! (The encodings of markers and values are in [`crate::marker`].)
 //!
 //! Partition `p` has `keys` checked keys `<partition>c/<k:05>` and one marker key
 //! `<partition>marker`. Batch `b` (1, 2, …) touches key `k` iff `touch(p, b, k)`; a touched key is
@@ -7,6 +8,8 @@
 //! holds `b << 32 | chain(b)` where `chain` hashes every earlier batch, so a marker can only be
 //! produced by the true sequence of batches. A value encodes `(b, k, flags)` and a checksum of
 //! `(p, b, k, flags)`, so a stray, intermediate or aborted value is recognisable on sight.
+
+use crate::marker::{CheckedValue, Marker};
 
 /// Value flag: the batch's final value for the key.
 pub const FINAL: u64 = 0;
@@ -77,21 +80,26 @@ impl Plan {
         self.h(p, b, k as u64, 4 + flags) & 0xFF
     }
 
-    /// The value batch `b` writes to key `k` with `flags` (b: 32 bits, k: 20 bits, flags: 4 bits,
-    /// checksum: 8 bits).
+    /// The value batch `b` writes to key `k` with `flags` (see [`CheckedValue`]).
     pub fn value(&self, p: usize, b: u64, k: u32, flags: u64) -> u64 {
-        (b & 0xFFFF_FFFF) << 32
-            | (k as u64 & 0xF_FFFF) << 12
-            | (flags & 0xF) << 8
-            | self.checksum(p, b, k, flags)
+        CheckedValue {
+            batch: b,
+            key: k,
+            flags,
+            checksum: self.checksum(p, b, k, flags),
+        }
+        .encode()
     }
 
     /// Decodes a value read from key `k` of partition `p`: `Some((batch, flags))` if it is a
     /// value this plan can produce for that key, `None` for garbage.
     pub fn decode(&self, p: usize, k: u32, value: u64) -> Option<(u64, u64)> {
-        let (b, vk, flags) = (value >> 32, (value >> 12) & 0xF_FFFF, (value >> 8) & 0xF);
-        (vk == k as u64 && b > 0 && flags <= ABORTED && value == self.value(p, b, k, flags))
-            .then_some((b, flags))
+        let v = CheckedValue::decode(value);
+        (v.key == k
+            && v.batch > 0
+            && v.flags <= ABORTED
+            && value == self.value(p, v.batch, k, v.flags))
+        .then_some((v.batch, v.flags))
     }
 
     /// The operations of batch `b` of partition `p`, in staging order (an intermediate put
@@ -148,9 +156,9 @@ impl Plan {
         self.h(p, 0, 0, 8) & 0xFFFF_FFFF
     }
 
-    /// The marker value after batch `b` whose chain value is `chain`.
+    /// The marker value after batch `b` whose chain value is `chain` (see [`Marker`]).
     pub fn marker(b: u64, chain: u64) -> u64 {
-        b << 32 | chain
+        Marker { batch: b, chain }.encode()
     }
 
     /// Writes `<partition>c/<k:05>` into `buf` (cleared first).

@@ -1,24 +1,21 @@
 //! One point's checker, end to end: a [`Probe`] per thread (the runner calls its hooks around
 //! the workload's snapshot and commit ops), then [`conclude`] merges the per-thread outputs with
-//! the checks after the run (forked cuts, final state) into an [`IsolationSummary`].
+//! the checks after the run (forked cuts, final state) into the point's `results::Checked`.
 
 use workloads::OpKind;
 
 use results::{Checked, Sample};
 
-use super::{
-    check::{Class, Counts, Violation, SAMPLES},
-    forks::forked_cuts,
-    history::Event,
-    probe::{ReaderProbe, Setup, WriterProbe},
-};
+use checker::{check::SAMPLES, forked_cuts, history::Event, Class, Counts, Violation};
+
+use super::{reader::ReaderProbe, setup::Setup, writer::WriterProbe};
 use crate::backends::{ReadHandle, WriteHandle};
 
 /// A thread's probe (or none, when the checker is off).
 pub enum Probe<'a> {
     Off,
     Reader(Box<ReaderProbe<'a>>),
-    Writer(Box<WriterProbe<'a>>, u64),
+    Writer(Box<WriterProbe<'a>>),
 }
 
 impl Probe<'_> {
@@ -27,10 +24,7 @@ impl Probe<'_> {
     #[inline]
     pub fn protects(&mut self, prefix: &[u8]) -> bool {
         match self {
-            Probe::Writer(w, skipped) if w.setup().protects(prefix) => {
-                *skipped += 1;
-                true
-            }
+            Probe::Writer(w) => w.protects(prefix),
             _ => false,
         }
     }
@@ -45,7 +39,7 @@ impl Probe<'_> {
     ) {
         match (self, kind, w) {
             (Probe::Reader(p), OpKind::Snapshot, _) => p.before_snapshot(r),
-            (Probe::Writer(p, _), OpKind::Commit, Some(w)) => p.before_commit(w),
+            (Probe::Writer(p), OpKind::Commit, Some(w)) => p.before_commit(w),
             _ => {}
         }
     }
@@ -61,7 +55,7 @@ impl Probe<'_> {
     ) {
         match (self, kind, w) {
             (Probe::Reader(p), OpKind::Snapshot, _) if ok => p.after_snapshot(r),
-            (Probe::Writer(p, _), OpKind::Commit, Some(w)) => p.after_commit(ok, w),
+            (Probe::Writer(p), OpKind::Commit, Some(w)) => p.after_commit(ok, w),
             _ => {}
         }
     }
@@ -83,12 +77,12 @@ impl Probe<'_> {
                     ..Default::default()
                 }
             }
-            Probe::Writer(p, skipped) => ProbeOut {
+            Probe::Writer(p) => ProbeOut {
                 source: format!("writer {}", p.partition()),
                 commits: p.commits,
                 aborted: p.aborted,
                 last_acked: Some((p.partition(), p.last_acked())),
-                skipped_deletes: skipped,
+                skipped_deletes: p.skipped_deletes,
                 truncated: p.truncated,
                 history: p.history,
                 ..Default::default()

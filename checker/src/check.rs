@@ -9,7 +9,10 @@ use std::collections::{HashMap, VecDeque};
 
 pub use results::isolation::{Class, Counts, Violation};
 
-use super::plan::{Plan, ABORTED, INTERMEDIATE};
+use crate::{
+    marker::{CheckedValue, Marker},
+    plan::{Plan, ABORTED, INTERMEDIATE},
+};
 
 /// How many violations keep their details (the rest are only counted).
 pub const SAMPLES: usize = 16;
@@ -91,6 +94,14 @@ impl<'p> ReaderCheck<'p> {
         self
     }
 
+    /// Whether `value` is a marker of partition `p`'s true sequence of batches (a plausible batch
+    /// number, bounded so a garbage marker cannot make the check hash for ever, whose chain
+    /// matches).
+    fn on_chain(&mut self, p: usize, value: u64) -> bool {
+        let m = Marker::decode(value);
+        m.plausible() && m.chain == self.chain(p, m.batch)
+    }
+
     /// The hash chain of partition `p` after batch `b`.
     fn chain(&mut self, p: usize, b: u64) -> u64 {
         let plan = self.plan;
@@ -120,10 +131,7 @@ impl<'p> ReaderCheck<'p> {
         self.counts.reads += 1;
         let c = match value {
             None => 0,
-            // Bounded so a garbage marker cannot make us hash for ever.
-            Some(v) if (v >> 32) < (1 << 30) && v & 0xFFFF_FFFF == self.chain(p, v >> 32) => {
-                v >> 32
-            }
+            Some(v) if self.on_chain(p, v) => Marker::decode(v).batch,
             Some(v) => {
                 self.report(Class::Garbage, p, None, || {
                     format!("marker value {v:#x} is not on partition {p}'s hash chain")
@@ -173,7 +181,7 @@ impl<'p> ReaderCheck<'p> {
             Some(Some((_, ABORTED))) => Class::Aborted,
             _ => Class::Fractured,
         };
-        let batch = |v: Option<u64>| v.map(|v| v >> 32);
+        let batch = |v: Option<u64>| v.map(CheckedValue::batch_of);
         self.report(class, p, Some(k), || {
             format!(
                 "key {k} at batch {c}: expected {want:?} (batch {:?}), got {got:?} (batch {:?})",
@@ -254,9 +262,7 @@ impl<'p> ReaderCheck<'p> {
         self.counts.reads += 1 + keys.len() as u64;
         let c = match marker {
             None => 0,
-            Some(v) if (v >> 32) < (1 << 30) && v & 0xFFFF_FFFF == self.chain(p, v >> 32) => {
-                v >> 32
-            }
+            Some(v) if self.on_chain(p, v) => Marker::decode(v).batch,
             Some(v) => {
                 self.report(Class::Garbage, p, None, || {
                     format!("final marker {v:#x} is not on partition {p}'s hash chain")
@@ -305,7 +311,7 @@ impl<'p> ReaderCheck<'p> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::isolation::plan::{Write, FINAL};
+    use crate::plan::{Write, FINAL};
 
     /// A toy store that applies batches whole or (with `torn`) half.
     fn state_after(plan: &Plan, p: usize, batches: u64) -> Vec<Option<u64>> {
