@@ -6,7 +6,7 @@ use std::{path::PathBuf, process::ExitCode, time::Duration};
 use clap::{Parser, Subcommand};
 
 use analysis::gate::{GateOptions, DEFAULT_REFERENCE};
-use results::Results;
+use results::{BackendRole, Results};
 
 use crate::{backends, options::RunOptions, workload::parse_duration};
 
@@ -424,7 +424,9 @@ fn stress(a: &StressArgs) -> ExitCode {
     print!("{}", report.render());
     if let Some(path) = &a.history {
         let mut all = vec![checker::history::Event::Header {
-            backend: "hybrid".into(),
+            backend: <backends::hybrid::Hybrid as backends::Backend>::INFO
+                .name
+                .into(),
             point: "stress".into(),
             repetition: 0,
             seed: a.seed,
@@ -464,7 +466,8 @@ pub fn list() -> String {
         "name", "snapshots", "prefix-scans", "atomic-batches", "ordered", "what it is"
     ));
     let yn = |b: bool| if b { "yes" } else { "no" };
-    for b in backends::ALL {
+    let broken = |b: &&backends::BackendInfo| b.role == BackendRole::Broken;
+    for b in backends::ALL.iter().filter(|b| !broken(b)) {
         out.push_str(&format!(
             "  {:<16} {:>9} {:>12} {:>14} {:>7}  ({}) {}\n",
             b.name,
@@ -477,7 +480,7 @@ pub fn list() -> String {
         ));
     }
     out.push_str("\nBROKEN on purpose (isolation checker self-test; never in the default list):\n");
-    for b in backends::BROKEN {
+    for b in backends::ALL.iter().filter(broken) {
         out.push_str(&format!("  {:<16} {}\n", b.name, b.summary));
     }
     out.push_str("\nA workload that needs a capability a backend lacks is skipped for it, with the reason recorded.\n");

@@ -2,24 +2,28 @@
 //! of published PathMap versions; each writer leases its partition once (outside the timed loop),
 //! stages privately and publishes each batch atomically with `commit`.
 //!
-//! A refused lease (another writer holds an overlapping partition) is counted as a conflict and
-//! the writer's ops are refused until a lease succeeds. With `release_after_commit` (workloads whose
+//! A refused lease (another writer holds an overlapping partition) refuses the writer's ops
+//! until a lease succeeds. With `release_after_commit` (workloads whose
 //! partitions overlap) the lease is given back after each commit so writers take turns.
 
 use hybrid_kb::{KnowledgeBase, Reclaim, Snapshot, Writer as KbWriter};
 
 use super::{
-    rwlock_pathmap::build_map, Backend, BackendInfo, BackendRole, Caps, ReadHandle, Refused,
-    WriteHandle,
+    maps::ReadMap,
+    reader::Versions,
+    trie::build_map,
+    Backend, BackendInfo, BackendRole, Caps, Refused, WriteHandle,
 };
 
 pub struct Hybrid {
     kb: KnowledgeBase<u64>,
 }
 
-pub struct Reader<'a> {
-    kb: &'a KnowledgeBase<u64>,
-    snap: Snapshot<u64>,
+impl Hybrid {
+    /// The knowledge base under test (the soak checks its reclamation).
+    pub fn kb(&self) -> &KnowledgeBase<u64> {
+        &self.kb
+    }
 }
 
 pub struct Writer<'a> {
@@ -27,24 +31,16 @@ pub struct Writer<'a> {
     partition: Vec<u8>,
     w: Option<KbWriter<u64>>,
     release_after_commit: bool,
-    conflicts: u64,
-}
-
-impl Hybrid {
-    /// The knowledge base under test (for checks after a run).
-    pub fn kb(&self) -> &KnowledgeBase<u64> {
-        &self.kb
-    }
 }
 
 impl Backend for Hybrid {
     const INFO: BackendInfo = BackendInfo {
         name: "hybrid",
         role: BackendRole::UnderTest,
-        caps: Caps { snapshots: true, prefix_scans: true, atomic_batches: true, ordered: true },
+        caps: Caps::ALL,
         summary: "hybrid_kb::KnowledgeBase<u64>: lock-free snapshots, leased partition writers, atomic commits",
     };
-    type Reader<'a> = Reader<'a>;
+    view_reader!();
     type Writer<'a> = Writer<'a>;
 
     fn open(prefill: &mut dyn Iterator<Item = (Vec<u8>, u64)>) -> Self {
@@ -53,19 +49,12 @@ impl Backend for Hybrid {
             kb: KnowledgeBase::from_map(build_map(prefill), Reclaim::default()),
         }
     }
-    fn reader(&self) -> Reader<'_> {
-        Reader {
-            kb: &self.kb,
-            snap: self.kb.snapshot(),
-        }
-    }
     fn writer(&self, partition: &[u8], release_after_commit: bool) -> Writer<'_> {
         let mut w = Writer {
             kb: &self.kb,
             partition: partition.to_vec(),
             w: None,
             release_after_commit,
-            conflicts: 0,
         };
         if !release_after_commit {
             let _ = w.lease();
@@ -80,47 +69,41 @@ impl Writer<'_> {
         if self.w.is_none() {
             match self.kb.writer(&self.partition) {
                 Ok(w) => self.w = Some(w),
-                Err(_conflict) => {
-                    self.conflicts += 1;
-                    return Err(Refused);
-                }
+                Err(_conflict) => return Err(Refused),
             }
         }
         Ok(self.w.as_mut().expect("just leased"))
     }
 }
 
-impl ReadHandle for Reader<'_> {
-    fn snapshot(&mut self) -> Result<(), Refused> {
-        self.snap = self.kb.snapshot();
-        Ok(())
+impl Versions for Hybrid {
+    type View<'a> = Snapshot<u64>;
+    fn view(&self) -> Snapshot<u64> {
+        self.kb.snapshot()
     }
-    fn get(&mut self, key: &[u8]) -> Result<Option<u64>, Refused> {
-        Ok(self.snap.get(key).copied())
+}
+
+impl ReadMap for Snapshot<u64> {
+    fn get(&self, key: &[u8]) -> Option<u64> {
+        Snapshot::get(self, key).copied()
     }
-    fn contains(&mut self, key: &[u8]) -> Result<bool, Refused> {
-        Ok(self.snap.contains(key))
+    fn contains(&self, key: &[u8]) -> bool {
+        Snapshot::contains(self, key)
     }
-    fn scan(&mut self, prefix: &[u8], limit: usize) -> Result<u64, Refused> {
-        Ok(self
-            .snap
-            .scan(prefix)
-            .take(limit)
-            .fold(0u64, |acc, (_k, v)| acc.wrapping_add(*v)))
-    }
-    fn count(&mut self, prefix: &[u8]) -> Result<usize, Refused> {
-        Ok(self.snap.count(prefix))
-    }
-    fn scan_entries(
-        &mut self,
+    fn each_under<F: FnMut(&[u8], u64) -> bool>(
+        &self,
         prefix: &[u8],
-        out: &mut Vec<(Vec<u8>, u64)>,
+        mut f: F,
     ) -> Result<(), Refused> {
-        self.snap.scan_each(prefix, |k, v| {
-            out.push((k.to_vec(), *v));
-            true
-        });
+        for (k, v) in self.scan(prefix) {
+            if !f(&k, *v) {
+                break;
+            }
+        }
         Ok(())
+    }
+    fn count_under(&self, prefix: &[u8]) -> Result<usize, Refused> {
+        Ok(self.count(prefix))
     }
 }
 
@@ -157,16 +140,5 @@ impl WriteHandle for Writer<'_> {
         if let Some(w) = self.w.as_mut() {
             w.rollback();
         }
-    }
-    fn conflicts(&self) -> u64 {
-        self.conflicts
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn conforms() {
-        super::super::conformance::check::<super::Hybrid>();
     }
 }

@@ -2,55 +2,51 @@
 //! transaction: open a read handle and take snapshots through it, lease a writer for a
 //! partition, stage writes, commit. Handles are obtained once per thread, outside the timed loop.
 //!
-//! Each backend declares its [`Caps`]; a workload that needs a capability a backend lacks is
-//! skipped with the reason recorded ([`Caps::missing`]), never faked.
+//! Backends are data: the [`registry!`] below lists them once, and from that list come the
+//! modules, [`ALL`], the dispatch by name ([`visit`]) and a conformance test for every backend.
+//! Each backend carries its role (under test, peer, floor, broken on purpose) and its [`Caps`]
+//! in [`BackendInfo`]; nothing matches on a backend's name. A workload that needs a capability a
+//! backend lacks is skipped with the reason recorded ([`Caps::missing`]), never faked.
 //!
-//! | name | what it is |
-//! |---|---|
-//! | `hybrid` | `hybrid_kb::KnowledgeBase<u64>`: snapshots of published PathMap versions, leased partitions |
-//! | `zipperhead` | the seed's literal Pattern D: one PathMap, one zipper head, root readers + partition writers |
-//! | `rwlock-pathmap` | `RwLock<PathMap<u64>>`: each op takes the lock, a commit applies its batch under the write lock |
-//! | `rwlock-btreemap` | the same with `BTreeMap<Vec<u8>, u64>` |
-//! | `imbl-arcswap` | persistent `imbl::OrdMap` published through `ArcSwap`, commits serialized by a lock |
-//! | `dashmap` | sharded hash map: no snapshots, no ordered scans, writes visible one by one |
-//! | `null` | does nothing: the harness's own per-op floor |
+//! **Adding a backend** is one file and one registry line: implement [`Backend`] in
+//! `backends/<name>.rs` — usually a store type plus [`reader::Versions`] for its reads and
+//! [`batch::Publish`] for its commits, so that [`reader::ViewReader`] and [`batch::Buffered`]
+//! serve as its handles — and add `<name> => [Type]` to the registry. `harness list` shows it,
+//! `--backends` accepts it, and `cargo test` checks it against a model.
 //!
-//! Deliberately broken backends ([`BROKEN`], never in a default list) exist so the isolation
-//! checker can prove it catches each anomaly class: `broken-torn` (commits key by key),
-//! `broken-stale` (acknowledges before publishing), `broken-lost` (blind root store),
-//! `broken-inplace` (mutates the version readers hold).
+//! Shared pieces: [`maps`] (reading and writing each map type), [`trie`] (PathMap), [`reader`],
+//! [`batch`], [`rwlocked`] (one map behind one lock), [`faulty`] (the broken backends' base).
+//!
+//! May depend on: the stores (`hybrid_kb`, pathmap, imbl, dashmap, arc-swap), the results
+//! schema (roles and capabilities). Nothing else of the harness.
 
-/// The `put`, `delete` and `delete_prefix` of a [`WriteHandle`] that stages into a
-/// `batch: Vec<Staged>` field and applies it at commit (every backend but `hybrid`, `dashmap`
-/// and `null`).
-macro_rules! stage_into_batch {
+/// The read handle of a store whose reads go through a view ([`reader::Versions`]): in an
+/// `impl Backend`, the `Reader` type and `reader()`.
+macro_rules! view_reader {
     () => {
-        fn put(&mut self, key: &[u8], value: u64) -> Result<(), Refused> {
-            self.batch.push(Staged::Put(key.to_vec(), value));
-            Ok(())
-        }
-        fn delete(&mut self, key: &[u8]) -> Result<(), Refused> {
-            self.batch.push(Staged::Delete(key.to_vec()));
-            Ok(())
-        }
-        fn delete_prefix(&mut self, prefix: &[u8]) -> Result<(), Refused> {
-            self.batch.push(Staged::DeletePrefix(prefix.to_vec()));
-            Ok(())
+        type Reader<'a> = $crate::backends::reader::ViewReader<'a, Self>;
+        fn reader(&self) -> Self::Reader<'_> {
+            $crate::backends::reader::ViewReader::new(self)
         }
     };
 }
 
-pub mod broken_inplace;
-pub mod broken_lost;
-pub mod broken_stale;
-pub mod broken_torn;
-pub mod dashmap;
-pub mod hybrid;
-pub mod imbl_arcswap;
-pub mod null;
-pub mod rwlock_btreemap;
-pub mod rwlock_pathmap;
-pub mod zipperhead;
+/// The write handle of a store that publishes whole batches ([`batch::Publish`]): in an
+/// `impl Backend`, the `Writer` type and `writer()`.
+macro_rules! buffered_writer {
+    () => {
+        type Writer<'a> = $crate::backends::batch::Buffered<'a, Self>;
+        fn writer(&self, partition: &[u8], _release: bool) -> Self::Writer<'_> {
+            $crate::backends::batch::Buffered::new(self, partition)
+        }
+    };
+}
+
+pub mod batch;
+pub mod maps;
+pub mod reader;
+pub mod rwlocked;
+pub mod trie;
 
 pub use results::{BackendRole, Caps};
 
@@ -64,8 +60,8 @@ pub struct BackendInfo {
     pub summary: &'static str,
 }
 
-/// A backend refused an operation (a conflicting zipper or a held lease). The runner counts it as
-/// a conflict and does not time it.
+/// A backend refused an operation (a conflicting zipper or a held lease). The runner counts it
+/// per role and does not time it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Refused;
 
@@ -75,7 +71,8 @@ pub trait Backend: Sync + Sized {
     /// `WriteHandle::rollback` really discards staged writes (the isolation checker stages
     /// aborted attempts only where it does).
     const ROLLBACK: bool = true;
-    /// The store keeps what is written (the isolation checker skips `null`, which stores nothing).
+    /// The store keeps what is written (the isolation checker skips the floor, which stores
+    /// nothing).
     const STORES: bool = true;
     type Reader<'a>: ReadHandle
     where
@@ -107,10 +104,6 @@ pub trait ReadHandle: Send {
     /// backends without prefix scans refuse it.
     fn scan_entries(&mut self, prefix: &[u8], out: &mut Vec<(Vec<u8>, u64)>)
         -> Result<(), Refused>;
-    /// Refusals this handle has seen (conflicting zippers).
-    fn conflicts(&self) -> u64 {
-        0
-    }
 }
 
 /// A thread's write side: stages a batch privately and publishes it with `commit`.
@@ -122,10 +115,6 @@ pub trait WriteHandle: Send {
     fn get(&mut self, key: &[u8]) -> Result<Option<u64>, Refused>;
     fn commit(&mut self) -> Result<(), Refused>;
     fn rollback(&mut self);
-    /// Refused leases / zippers / commits this handle has seen.
-    fn conflicts(&self) -> u64 {
-        0
-    }
 }
 
 /// Something to do with a backend type chosen at run time by name (the registry calls
@@ -135,77 +124,89 @@ pub trait BackendVisitor {
     fn visit<B: Backend>(self) -> Self::Out;
 }
 
-/// Every backend, in the order `harness list` shows them.
-pub const ALL: [BackendInfo; 7] = [
-    hybrid::Hybrid::INFO,
-    zipperhead::ZipperHeadBackend::INFO,
-    rwlock_pathmap::RwLockPathMap::INFO,
-    rwlock_btreemap::RwLockBTreeMap::INFO,
-    imbl_arcswap::ImblArcSwap::INFO,
-    dashmap::DashMapBackend::INFO,
-    null::Null::INFO,
-];
+/// The registry: `module => [Type, …]` for every backend, in the order `harness list` shows
+/// them. Declares the modules and generates [`ALL`], [`visit`] and one conformance test per
+/// backend.
+macro_rules! registry {
+    ($($module:ident => [$($ty:ident),+ $(,)?]),+ $(,)?) => {
+        $(pub mod $module;)+
 
-/// The deliberately broken backends: each commits one anomaly the isolation checker must catch.
-/// Listed separately by `harness list`, never part of a default backend list.
-pub const BROKEN: [BackendInfo; 4] = [
-    broken_torn::BrokenTorn::INFO,
-    broken_stale::BrokenStale::INFO,
-    broken_lost::BrokenLost::INFO,
-    broken_inplace::BrokenInPlace::INFO,
-];
+        /// Every backend, in registry order.
+        pub const ALL: &[BackendInfo] = &[$($(<$module::$ty as Backend>::INFO,)+)+];
 
-/// Whether `name` is one of the [`BROKEN`] backends.
-pub fn is_broken(name: &str) -> bool {
-    BROKEN.iter().any(|b| b.name == name)
+        /// Runs `v` with the backend type named `name`; `None` if there is no such backend.
+        pub fn visit<V: BackendVisitor>(name: &str, v: V) -> Option<V::Out> {
+            $($(
+                if name == <$module::$ty as Backend>::INFO.name {
+                    return Some(v.visit::<$module::$ty>());
+                }
+            )+)+
+            None
+        }
+
+        /// One conformance test per backend ([`conformance::check`]).
+        #[cfg(test)]
+        mod conforms {
+            $(
+                #[allow(non_snake_case)]
+                mod $module {
+                    $(
+                        #[test]
+                        fn $ty() {
+                            crate::backends::conformance::check::<crate::backends::$module::$ty>();
+                        }
+                    )+
+                }
+            )+
+        }
+    };
 }
 
-/// Names of every backend (broken ones last), for error messages.
+registry! {
+    hybrid => [Hybrid],
+    zipperhead => [ZipperHead],
+    rwlock_pathmap => [RwLockPathMap],
+    rwlock_btreemap => [RwLockBTreeMap],
+    rwlock_hashmap => [RwLockHashMap],
+    imbl_arcswap => [ImblArcSwap],
+    dashmap => [DashMapBackend],
+    null => [Null],
+    faulty => [BrokenTorn, BrokenStale, BrokenLost, BrokenInPlace],
+}
+
+/// Names of every backend, for error messages.
 pub fn names() -> Vec<&'static str> {
-    ALL.iter().chain(&BROKEN).map(|b| b.name).collect()
+    ALL.iter().map(|b| b.name).collect()
 }
 
 /// The static description of `name`, if it is a backend.
 pub fn info(name: &str) -> Option<BackendInfo> {
-    ALL.iter().chain(&BROKEN).copied().find(|b| b.name == name)
-}
-
-/// Runs `v` with the backend type named `name`; `None` if there is no such backend.
-pub fn visit<V: BackendVisitor>(name: &str, v: V) -> Option<V::Out> {
-    Some(match name {
-        "hybrid" => v.visit::<hybrid::Hybrid>(),
-        "zipperhead" => v.visit::<zipperhead::ZipperHeadBackend>(),
-        "rwlock-pathmap" => v.visit::<rwlock_pathmap::RwLockPathMap>(),
-        "rwlock-btreemap" => v.visit::<rwlock_btreemap::RwLockBTreeMap>(),
-        "imbl-arcswap" => v.visit::<imbl_arcswap::ImblArcSwap>(),
-        "dashmap" => v.visit::<dashmap::DashMapBackend>(),
-        "null" => v.visit::<null::Null>(),
-        "broken-torn" => v.visit::<broken_torn::BrokenTorn>(),
-        "broken-stale" => v.visit::<broken_stale::BrokenStale>(),
-        "broken-lost" => v.visit::<broken_lost::BrokenLost>(),
-        "broken-inplace" => v.visit::<broken_inplace::BrokenInPlace>(),
-        _ => return None,
-    })
-}
-
-/// A staged write, for backends that buffer a batch until commit.
-#[derive(Debug, Clone)]
-pub enum Staged {
-    Put(Vec<u8>, u64),
-    Delete(Vec<u8>),
-    DeletePrefix(Vec<u8>),
-}
-
-/// Looks `key` up in a staged batch: `Some(Some(v))` staged put, `Some(None)` staged delete,
-/// `None` untouched by the batch.
-pub fn staged_lookup(batch: &[Staged], key: &[u8]) -> Option<Option<u64>> {
-    batch.iter().rev().find_map(|s| match s {
-        Staged::Put(k, v) if k == key => Some(Some(*v)),
-        Staged::Delete(k) if k == key => Some(None),
-        Staged::DeletePrefix(p) if key.starts_with(p) => Some(None),
-        _ => None,
-    })
+    ALL.iter().copied().find(|b| b.name == name)
 }
 
 #[cfg(test)]
-pub(crate) mod conformance;
+mod conformance;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_unique_and_dispatch_to_their_own_backend() {
+        struct Name;
+        impl BackendVisitor for Name {
+            type Out = &'static str;
+            fn visit<B: Backend>(self) -> &'static str {
+                B::INFO.name
+            }
+        }
+        let mut names = names();
+        for n in &names {
+            assert_eq!(visit(n, Name), Some(*n));
+        }
+        assert_eq!(visit("nosuch", Name), None);
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), ALL.len());
+    }
+}

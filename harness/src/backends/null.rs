@@ -13,12 +13,7 @@ impl Backend for Null {
         name: "null",
         role: BackendRole::Floor,
         // Claims everything so it runs every workload: it is the floor, not a store.
-        caps: Caps {
-            snapshots: true,
-            prefix_scans: true,
-            atomic_batches: true,
-            ordered: true,
-        },
+        caps: Caps::ALL,
         summary:
             "does nothing; measures the harness floor (ns/op of generation, timing, recording)",
     };
