@@ -38,19 +38,14 @@ impl Batch {
         })
     }
 
-    /// Takes the staged writes out, in order (the batch is empty afterwards).
-    pub fn take(&mut self) -> Vec<Staged> {
-        std::mem::take(&mut self.0)
+    /// Takes the staged writes out, in order; the batch is empty afterwards and keeps its
+    /// capacity, so a writer allocates no new buffer per batch.
+    pub fn drain(&mut self) -> std::vec::Drain<'_, Staged> {
+        self.0.drain(..)
     }
 
     pub fn clear(&mut self) {
         self.0.clear();
-    }
-}
-
-impl From<Vec<Staged>> for Batch {
-    fn from(writes: Vec<Staged>) -> Batch {
-        Batch(writes)
     }
 }
 
@@ -67,8 +62,9 @@ pub fn apply_batch<M: WriteMap + ?Sized>(map: &mut M, writes: impl IntoIterator<
 
 /// How a store publishes a writer's batch, and what a writer reads outside it.
 pub trait Publish: Sync {
-    /// Publishes `writes` of the writer of `partition` (refused: nothing is published).
-    fn publish(&self, partition: &[u8], writes: Vec<Staged>) -> Result<(), Refused>;
+    /// Publishes the writes of the writer of `partition`, draining `batch` (refused: nothing is
+    /// published).
+    fn publish(&self, partition: &[u8], batch: &mut Batch) -> Result<(), Refused>;
     /// `key` as the writer of `partition` sees it outside its staged batch.
     fn read_latest(&self, partition: &[u8], key: &[u8]) -> Result<Option<u64>, Refused>;
 }
@@ -111,7 +107,9 @@ impl<S: Publish> WriteHandle for Buffered<'_, S> {
         }
     }
     fn commit(&mut self) -> Result<(), Refused> {
-        self.store.publish(&self.partition, self.batch.take())
+        let published = self.store.publish(&self.partition, &mut self.batch);
+        self.batch.clear(); // a refused batch is dropped
+        published
     }
     fn rollback(&mut self) {
         self.batch.clear();
@@ -133,8 +131,8 @@ mod tests {
         assert_eq!(b.lookup(b"b"), None);
         let mut m = std::collections::BTreeMap::new();
         m.insert(b"a/0".to_vec(), 0u64);
-        apply_batch(&mut m, b.take());
+        apply_batch(&mut m, b.drain());
         assert_eq!(m.into_iter().collect::<Vec<_>>(), [(b"a/2".to_vec(), 2)]);
-        assert_eq!(b.lookup(b"a/2"), None, "taken");
+        assert_eq!(b.lookup(b"a/2"), None, "drained");
     }
 }

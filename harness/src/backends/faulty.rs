@@ -95,7 +95,7 @@ impl<const F: u8> Faulty<F> {
     }
 
     /// Publishes a new version: `base` with `writes` applied.
-    fn publish_on(&self, base: &Map, writes: Vec<Staged>) {
+    fn publish_on(&self, base: &Map, writes: impl IntoIterator<Item = Staged>) {
         let mut next = base.clone();
         apply_batch(&mut next, writes);
         self.root.store(Arc::new(RwLock::new(next)));
@@ -103,13 +103,13 @@ impl<const F: u8> Faulty<F> {
 
     /// The correct commit: the current version with `writes` applied, built and published under
     /// the commit lock.
-    pub fn publish_whole(&self, writes: Vec<Staged>) {
+    pub fn publish_whole(&self, writes: impl IntoIterator<Item = Staged>) {
         let _serial = self.commit_lock.lock().unwrap();
         self.publish_on(&self.current().read().unwrap(), writes);
     }
 
     /// The fault's commit; every fault but `Lost` holds the commit lock throughout.
-    fn publish_faulty(&self, partition: &[u8], writes: Vec<Staged>) {
+    fn publish_faulty(&self, partition: &[u8], batch: &mut Batch) {
         let fault = Fault::of(F);
         // Lost — THE BUG: the base is loaded outside the serialization that protects the store
         // (and the race window widened, so that a short run shows it on 2 cores).
@@ -121,10 +121,10 @@ impl<const F: u8> Faulty<F> {
         let _serial = self.commit_lock.lock().unwrap();
         match (fault, early) {
             (Fault::Torn, _) => {
-                for w in writes {
+                for w in batch.drain() {
                     // THE BUG: one published version per staged write (and a window in which a
                     // reader can catch the batch half-published).
-                    self.publish_on(&self.current().read().unwrap(), vec![w]);
+                    self.publish_on(&self.current().read().unwrap(), [w]);
                     std::thread::yield_now();
                 }
             }
@@ -132,13 +132,13 @@ impl<const F: u8> Faulty<F> {
                 // THE BUG: publish the *previous* batch, keep this one for later, and return.
                 let mut behind = self.behind.lock().unwrap();
                 let held = behind.entry(partition.to_vec()).or_default();
-                let previous = std::mem::replace(held, Batch::from(writes)).take();
-                self.publish_on(&self.current().read().unwrap(), previous);
+                std::mem::swap(held, batch); // `batch` now holds the previous one
+                self.publish_on(&self.current().read().unwrap(), batch.drain());
             }
-            (Fault::Lost, Some(base)) => self.publish_on(&base, writes),
+            (Fault::Lost, Some(base)) => self.publish_on(&base, batch.drain()),
             // THE BUG: the batch is applied to the one version every reader holds.
             (Fault::InPlace, _) | (Fault::Lost, None) => {
-                apply_batch(&mut *self.current().write().unwrap(), writes)
+                apply_batch(&mut *self.current().write().unwrap(), batch.drain())
             }
         }
     }
@@ -152,8 +152,8 @@ impl<const F: u8> Versions for Faulty<F> {
 }
 
 impl<const F: u8> Publish for Faulty<F> {
-    fn publish(&self, partition: &[u8], writes: Vec<Staged>) -> Result<(), Refused> {
-        self.publish_faulty(partition, writes);
+    fn publish(&self, partition: &[u8], batch: &mut Batch) -> Result<(), Refused> {
+        self.publish_faulty(partition, batch);
         Ok(())
     }
     fn read_latest(&self, partition: &[u8], key: &[u8]) -> Result<Option<u64>, Refused> {
@@ -215,7 +215,7 @@ mod tests {
         let b = BrokenTorn::open(&mut std::iter::empty());
         let mut r = b.reader();
         r.snapshot().unwrap();
-        b.publish_whole(vec![Staged::Put(b"p/a".to_vec(), 1)]);
+        b.publish_whole([Staged::Put(b"p/a".to_vec(), 1)]);
         assert_eq!(r.get(b"p/a"), Ok(None));
         r.snapshot().unwrap();
         assert_eq!(r.get(b"p/a"), Ok(Some(1)));

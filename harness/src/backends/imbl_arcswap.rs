@@ -9,7 +9,7 @@ use arc_swap::ArcSwap;
 use imbl::OrdMap;
 
 use super::{
-    batch::{apply_batch, Publish, Staged},
+    batch::{apply_batch, Batch, Publish},
     maps::ReadMap,
     reader::Versions,
     Backend, BackendInfo, BackendRole, Caps, Refused,
@@ -31,10 +31,10 @@ impl Versions for ImblArcSwap {
 }
 
 impl Publish for ImblArcSwap {
-    fn publish(&self, _partition: &[u8], writes: Vec<Staged>) -> Result<(), Refused> {
+    fn publish(&self, _partition: &[u8], batch: &mut Batch) -> Result<(), Refused> {
         let _serial = self.commit_lock.lock().unwrap();
         let mut next: Map = (**self.root.load()).clone();
-        apply_batch(&mut next, writes);
+        apply_batch(&mut next, batch.drain());
         self.root.store(Arc::new(next));
         Ok(())
     }

@@ -7,7 +7,7 @@
 use std::sync::RwLock;
 
 use super::{
-    batch::{apply_batch, Publish, Staged},
+    batch::{apply_batch, Batch, Publish},
     maps::{LockPerRead, ReadMap, WriteMap},
     reader::Versions,
     Backend, BackendInfo, BackendRole, Caps, Refused,
@@ -55,8 +55,8 @@ impl<M: LockedMap> Versions for RwLocked<M> {
 }
 
 impl<M: LockedMap> Publish for RwLocked<M> {
-    fn publish(&self, _partition: &[u8], writes: Vec<Staged>) -> Result<(), Refused> {
-        apply_batch(&mut *self.map.write().unwrap(), writes);
+    fn publish(&self, _partition: &[u8], batch: &mut Batch) -> Result<(), Refused> {
+        apply_batch(&mut *self.map.write().unwrap(), batch.drain());
         Ok(())
     }
     fn read_latest(&self, _partition: &[u8], key: &[u8]) -> Result<Option<u64>, Refused> {

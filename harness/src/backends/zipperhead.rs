@@ -22,7 +22,7 @@ use pathmap::zipper::{
 };
 
 use super::{
-    batch::{apply_batch, Publish, Staged},
+    batch::{apply_batch, Batch, Publish},
     reader::ScanSum,
     trie::{build_map, walk, PartitionZipper},
     Backend, BackendInfo, BackendRole, Caps, ReadHandle, Refused,
@@ -65,7 +65,7 @@ impl Backend for ZipperHead {
 impl Publish for ZipperHead {
     /// Applies the batch through a fresh write zipper at the partition; a refused zipper drops
     /// the batch, as the seed's `if let Ok(..)` does.
-    fn publish(&self, partition: &[u8], writes: Vec<Staged>) -> Result<(), Refused> {
+    fn publish(&self, partition: &[u8], batch: &mut Batch) -> Result<(), Refused> {
         let mut wz = self
             .head
             .write_zipper_at_exclusive_path(partition)
@@ -74,7 +74,7 @@ impl Publish for ZipperHead {
             zipper: &mut wz,
             base: partition.len(),
         };
-        apply_batch(&mut at, writes);
+        apply_batch(&mut at, batch.drain());
         Ok(())
     }
     fn read_latest(&self, _partition: &[u8], key: &[u8]) -> Result<Option<u64>, Refused> {
