@@ -1,34 +1,11 @@
 //! End-to-end tests of the `harness` command on a tiny workload (tests/data/tiny.toml), its error
 //! messages on bad input, and the results file's round trip through the schema.
 
-use std::{
-    path::{Path, PathBuf},
-    process::{Command, Output},
-};
+mod common;
+
+use common::{data, harness, scratch, stderr};
 
 use results::{BackendRole, OpClass, Variant};
-
-fn harness(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_harness"))
-        .args(args)
-        .output()
-        .expect("run the harness binary")
-}
-
-fn data(name: &str) -> String {
-    format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR"))
-}
-
-/// A fresh, empty directory under the target dir.
-fn scratch(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
-    let _ = std::fs::remove_dir_all(&dir);
-    dir
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
 
 #[test]
 fn tiny_run_writes_results_skips_what_a_backend_cannot_serve_and_reports_the_floor() {

@@ -6,35 +6,13 @@
 //! One test (its own binary, so no other test measures at the same time): the steps share a
 //! measured 8-repetition run.
 
-use std::{
-    path::{Path, PathBuf},
-    process::{Command, Output},
-};
+mod common;
+
+use common::{harness, scratch, text};
+use std::path::{Path, PathBuf};
 
 use analysis::gate::{gate, GateOptions, Judgement, Metric};
 use results::{Outcome, Results};
-
-fn harness(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_harness"))
-        .args(args)
-        .output()
-        .expect("run the harness binary")
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
 
 /// `harness gate` on two files: (exit code, everything it printed).
 fn judge(base: &Path, cur: &Path, extra: &[&str]) -> (Option<i32>, String) {
@@ -98,6 +76,7 @@ const ATTEMPTS: usize = 6;
 #[test]
 fn the_gate_passes_only_what_it_judged_and_refuses_what_it_cannot_judge() {
     let dir = scratch("gate-exit-codes");
+    std::fs::create_dir_all(&dir).unwrap();
 
     // A 30% slowdown with 8 repetitions is caught. The slowed file is the measured one with the
     // knowledge base's goodput scaled by 0.7, so the change is exactly -30%; whether 8 noisy

@@ -2,25 +2,11 @@
 //! class in a `--quick` run, `hybrid` must show none, and `check-history` must reach the same
 //! verdicts offline from the `--history` file alone.
 
-use std::{
-    path::{Path, PathBuf},
-    process::{Command, Output},
-};
+mod common;
+
+use common::{harness, scratch, stderr};
 
 use results::{Class, Counts, Isolation, NotChecked};
-
-fn harness(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_harness"))
-        .args(args)
-        .output()
-        .expect("run the harness binary")
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
-    let _ = std::fs::remove_dir_all(&dir);
-    dir
-}
 
 #[test]
 fn every_broken_backend_is_caught_by_its_class_and_hybrid_is_clean() {
@@ -163,5 +149,5 @@ fn check_history_explains_a_bad_file() {
     std::fs::write(&f, "not json\n").unwrap();
     let o = harness(&["check-history", f.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("harness run --history FILE"));
+    assert!(stderr(&o).contains("harness run --history FILE"));
 }

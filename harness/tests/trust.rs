@@ -9,29 +9,12 @@
 //! - the backend under test is compared with its peers per role (reads with reads, commits with
 //!   commits).
 
-use std::{
-    path::{Path, PathBuf},
-    process::{Command, Output},
-};
+mod common;
+
+use common::{harness, scratch, stderr, stdout};
+use std::path::Path;
 
 use results::{Isolation, Results};
-
-fn harness(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_harness"))
-        .args(args)
-        .output()
-        .expect("run the harness binary")
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
-    let _ = std::fs::remove_dir_all(&dir);
-    dir
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
 
 /// `1234567` → `1,234,567` (written here, so a broken formatter in the product cannot hide a
 /// wrong number).
@@ -109,8 +92,8 @@ fn the_table_the_report_and_the_gate_tell_the_same_truth_as_results_json() {
         "--out",
         out.to_str().unwrap(),
     ]);
-    let table = text(&o.stdout);
-    assert!(o.status.success(), "{table}\n{}", text(&o.stderr));
+    let table = stdout(&o);
+    assert!(o.status.success(), "{table}\n{}", stderr(&o));
     let json = out.join("results.json");
     let r = results::load(&json).expect("the run's results.json loads");
     let page = std::fs::read_to_string(out.join("index.html")).expect("the report");
@@ -123,7 +106,7 @@ fn the_table_the_report_and_the_gate_tell_the_same_truth_as_results_json() {
         "--current",
         json.to_str().unwrap(),
     ]);
-    let gate = text(&g.stdout);
+    let gate = stdout(&g);
     assert_eq!(g.status.code(), Some(2), "{gate}");
     assert!(gate.contains("nothing could be judged"), "{gate}");
 
@@ -230,7 +213,7 @@ fn a_converted_reference_report_renders_and_says_it_was_converted() {
     );
     let out = scratch("trust-reference");
     let o = harness(&["report", results, "--out", out.to_str().unwrap()]);
-    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(o.status.success(), "{}", stderr(&o));
     let page = std::fs::read_to_string(out.join("index.html")).unwrap();
     assert!(page.contains("Converted from a version-1 results file"));
     let r = results::load(Path::new(results)).unwrap();
