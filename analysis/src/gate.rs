@@ -33,7 +33,7 @@ use crate::{
     flags::Role,
     isolation::{per_backend, BackendIsolation},
     rows::{rows, same_series, Row},
-    stats::{band, mann_whitney, min_p, Spread, ALPHA},
+    stats::{band, mann_whitney, min_p, Band, ALPHA},
 };
 
 /// The reference backend when `--reference` is not given.
@@ -144,8 +144,8 @@ pub struct GateRow {
     pub backend: String,
     pub axes: Axes,
     /// Median and noise band of the per-repetition values in each file.
-    pub base: Spread,
-    pub current: Spread,
+    pub base: Band,
+    pub current: Band,
     /// Repetitions behind each side.
     pub repetitions: (usize, usize),
     /// current median / base median − 1.

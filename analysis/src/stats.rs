@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-/// Median with min and max over repetitions (or a confidence band, see [`band`]).
+/// Median with min and max over repetitions.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Spread {
     pub median: f64,
@@ -35,16 +35,6 @@ impl Spread {
             f64::INFINITY
         }
     }
-
-    /// Band width relative to the median.
-    pub fn relative_width(&self) -> f64 {
-        (self.max - self.min) / self.median.abs().max(f64::MIN_POSITIVE)
-    }
-
-    /// Whether two bands share any value.
-    pub fn overlaps(&self, other: &Spread) -> bool {
-        self.min <= other.max && other.min <= self.max
-    }
 }
 
 fn sorted(xs: &[f64]) -> Vec<f64> {
@@ -73,12 +63,27 @@ pub fn median(xs: &[f64]) -> Option<f64> {
 /// deaf with few repetitions).
 pub const BAND_COVERAGE: f64 = 0.834;
 
+/// A median and the noise band around it (a confidence interval, not min..max).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Band {
+    pub median: f64,
+    pub low: f64,
+    pub high: f64,
+}
+
+impl Band {
+    /// Band width relative to the median.
+    pub fn relative_width(&self) -> f64 {
+        (self.high - self.low) / self.median.abs().max(f64::MIN_POSITIVE)
+    }
+}
+
 /// The median of `xs` and its noise band: the narrowest order-statistic interval
 /// `[x(k), x(n+1−k)]` whose distribution-free coverage of the true median, `1 − 2·P(Bin(n, ½) <
 /// k)`, is at least [`BAND_COVERAGE`]; min..max when no narrower one qualifies (fewer than four
 /// values). One wild repetition on either side thus does not widen the band, and more
 /// repetitions narrow it.
-pub fn band(xs: &[f64]) -> Option<Spread> {
+pub fn band(xs: &[f64]) -> Option<Band> {
     let all = Spread::of(xs)?;
     let v = sorted(xs);
     let n = v.len();
@@ -86,10 +91,10 @@ pub fn band(xs: &[f64]) -> Option<Spread> {
         .take_while(|&k| 1.0 - 2.0 * binomial_half_cdf(n, k - 1) >= BAND_COVERAGE)
         .last()
         .unwrap_or(1);
-    Some(Spread {
+    Some(Band {
         median: all.median,
-        min: v[k - 1],
-        max: v[n - k],
+        low: v[k - 1],
+        high: v[n - k],
     })
 }
 
@@ -218,14 +223,15 @@ mod tests {
 
     #[test]
     fn the_band_is_the_narrowest_order_statistic_interval_with_enough_coverage() {
+        let b = |low, median, high| Some(Band { median, low, high });
         // Three values: no interval narrower than min..max covers 83.4%.
-        assert_eq!(band(&[3.0, 1.0, 2.0]), Some(s(1.0, 2.0, 3.0)));
+        assert_eq!(band(&[3.0, 1.0, 2.0]), b(1.0, 2.0, 3.0));
         // Eight: [x(2), x(7)] covers 93%, [x(3), x(6)] only 71%.
         let eight = [5.0, 1.0, 2.0, 3.0, 4.0, 6.0, 7.0, 100.0];
-        assert_eq!(band(&eight), Some(s(2.0, 4.5, 7.0)));
+        assert_eq!(band(&eight), b(2.0, 4.5, 7.0));
         let xs: Vec<f64> = (1..=100).map(f64::from).collect();
         let b = band(&xs).unwrap();
-        assert_eq!((b.min, b.median, b.max), (43.0, 50.5, 58.0));
+        assert_eq!((b.low, b.median, b.high), (43.0, 50.5, 58.0));
         // One wild outlier does not move it.
         let mut wild = xs.clone();
         wild[99] = 1e9;

@@ -1,4 +1,4 @@
-//! One reader's inline checks (isolation-checking.md, checks 1–3).
+//! One reader's inline checks (docs/isolation.md, checks 1–3).
 //!
 //! Per snapshot: [`ReaderCheck::begin`] with the `acked` watermarks loaded *before* the snapshot
 //! was taken; [`marker`](ReaderCheck::marker) for each partition read; any number of

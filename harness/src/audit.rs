@@ -1,5 +1,5 @@
-//! `harness audit`: short measurements that confirm or refute each claim of the seed note
-//! (`shared/seeds/000_f0fbc641ab12491b.txt`, Pattern D), printed as a table and written to
+//! `harness audit`: short measurements that confirm or refute each claim of the seed design note
+//! (Pattern D; docs/seed-claims.md lists the claims), printed as a table and written to
 //! `audit.json` in `--out`. Every figure comes from this run.
 
 use std::{path::Path, time::Duration};
@@ -122,23 +122,67 @@ fn row(claim: &str, holds: &str, evidence: String) -> Claim {
 
 /// Runs the audit; writes `audit.json` into `out`.
 pub fn run(out: &Path) -> Result<Vec<Claim>, HarnessError> {
-    let mut rows = Vec::new();
-    let (tries, failed, refused) = literal_pattern_d(100, 4, 2);
-    rows.push(row(
-        "§1 the literal Pattern D code works (readers at \"\" + writers at updates_N/ on one ZipperHead)",
-        if failed == 0 { "holds" } else { "does not hold" },
-        format!("{failed} of {tries} runs had a writer zipper refused ({refused} Conflict errors; the seed's .unwrap() panics on each)"),
-    ));
+    let mut rows = vec![literal_claim()];
     let d = quick(
         "pattern-d",
         "hybrid,zipperhead,rwlock-pathmap,imbl-arcswap",
         &[4],
         &out.join("audit-pattern-d"),
     )?;
-    let verdicts = per_backend(&d);
-    let of = |b: &str| verdicts.iter().find(|v| v.backend == b);
-    let line = |b: &str| {
-        of(b).map_or("not run".to_string(), |v: &BackendIsolation| {
+    let isolation = Isolation {
+        verdicts: per_backend(&d),
+        zipperhead_refusals: refusals(&d, "zipperhead"),
+    };
+    rows.extend(isolation.claims());
+    let a = quick("pattern-a", "hybrid", &[1, 2], &out.join("audit-pattern-a"))?;
+    rows.push(read_scaling_claim(&a));
+    let w = quick(
+        "worst-case",
+        "hybrid,zipperhead",
+        &[5],
+        &out.join("audit-worst-case"),
+    )?;
+    rows.push(worst_case_claim(&w));
+    rows.push(memory_claim());
+    rows.push(row(
+        "§7 no data races, no deadlocks",
+        "holds only with the kb design",
+        format!("checker runs above: {}; the publication protocol is model-checked with loom (kb tests/loom.rs); the literal ZipperHead design races with _unchecked APIs (docs/pathmap.md)", isolation.line("hybrid")),
+    ));
+    std::fs::create_dir_all(out).map_err(|source| HarnessError::OutNotWritable {
+        dir: out.to_path_buf(),
+        source,
+    })?;
+    let path = out.join("audit.json");
+    let json = serde_json::to_vec_pretty(&rows).expect("serializes");
+    results::fs::write_atomic(&path, &json)
+        .map_err(|source| HarnessError::Write { path, source })?;
+    Ok(rows)
+}
+
+/// §1: the seed's literal code, run as written.
+fn literal_claim() -> Claim {
+    let (tries, failed, refused) = literal_pattern_d(100, 4, 2);
+    row(
+        "§1 the literal Pattern D code works (readers at \"\" + writers at updates_N/ on one ZipperHead)",
+        if failed == 0 { "holds" } else { "does not hold" },
+        format!("{failed} of {tries} runs had a writer zipper refused ({refused} Conflict errors; the seed's .unwrap() panics on each)"),
+    )
+}
+
+/// What the pattern-d run showed about isolation.
+struct Isolation {
+    verdicts: Vec<BackendIsolation>,
+    zipperhead_refusals: u64,
+}
+
+impl Isolation {
+    fn of(&self, b: &str) -> Option<&BackendIsolation> {
+        self.verdicts.iter().find(|v| v.backend == b)
+    }
+
+    fn line(&self, b: &str) -> String {
+        self.of(b).map_or("not run".to_string(), |v| {
             format!(
                 "{b}: {} ({}; {} snapshots, {} commits)",
                 v.status,
@@ -147,32 +191,48 @@ pub fn run(out: &Path) -> Result<Vec<Claim>, HarnessError> {
                 v.tally.commits
             )
         })
-    };
-    let clean =
-        |b: &str| of(b).is_some_and(|v| v.verdict.is_evidence() && v.tally.counts.total() == 0);
-    let zh_conflicts = refusals(&d, "zipperhead");
-    rows.push(row(
-        "§2/§7 readers see consistent snapshots (never torn)",
-        if clean("hybrid") {
+    }
+
+    fn clean(&self, b: &str) -> bool {
+        self.of(b)
+            .is_some_and(|v| v.verdict.is_evidence() && v.tally.counts.total() == 0)
+    }
+
+    fn class(&self, b: &str, c: Class) -> u64 {
+        self.of(b).map_or(0, |v| v.tally.counts.of(c))
+    }
+
+    /// §2/§7 and §3.
+    fn claims(&self) -> [Claim; 2] {
+        let kb = if self.clean("hybrid") {
             "holds only with the kb design"
         } else {
             "does not hold"
-        },
-        format!(
-            "{}; {}; {}; zipperhead avoids tearing only by refusing ({zh_conflicts} refusals)",
-            line("hybrid"),
-            line("zipperhead"),
-            line("rwlock-pathmap")
-        ),
-    ));
-    let class = |b: &str, c: Class| of(b).map_or(0, |v| v.tally.counts.of(c));
-    rows.push(row(
-        "§3 new readers see updates immediately; existing readers keep the old snapshot",
-        if clean("hybrid") { "holds only with the kb design" } else { "does not hold" },
-        format!("hybrid: {} stale-after-ack reads, {} non-repeatable reads; inside one ZipperHead there is no snapshot (zipperhead: {zh_conflicts} refused operations)", class("hybrid", Class::StaleAfterAck), class("hybrid", Class::NonRepeatable)),
-    ));
-    let a = quick("pattern-a", "hybrid", &[1, 2], &out.join("audit-pattern-a"))?;
-    let measured = analysis::rows::rows(&a);
+        };
+        let zh = self.zipperhead_refusals;
+        [
+            row(
+                "§2/§7 readers see consistent snapshots (never torn)",
+                kb,
+                format!(
+                    "{}; {}; {}; zipperhead avoids tearing only by refusing ({zh} refusals)",
+                    self.line("hybrid"),
+                    self.line("zipperhead"),
+                    self.line("rwlock-pathmap")
+                ),
+            ),
+            row(
+                "§3 new readers see updates immediately; existing readers keep the old snapshot",
+                kb,
+                format!("hybrid: {} stale-after-ack reads, {} non-repeatable reads; inside one ZipperHead there is no snapshot (zipperhead: {zh} refused operations)", self.class("hybrid", Class::StaleAfterAck), self.class("hybrid", Class::NonRepeatable)),
+            ),
+        ]
+    }
+}
+
+/// §5: reads scale with readers.
+fn read_scaling_claim(a: &Results) -> Claim {
+    let measured = analysis::rows::rows(a);
     let tput = |n: usize| {
         measured
             .iter()
@@ -181,43 +241,32 @@ pub fn run(out: &Path) -> Result<Vec<Claim>, HarnessError> {
             .map_or(0.0, |s| s.median)
     };
     let ratio = tput(2) / tput(1).max(1.0);
-    rows.push(row(
+    row(
         "§5 read throughput scales linearly (readers lock-free)",
         if ratio >= 1.6 { "holds" } else { "does not hold" },
         format!("hybrid reads 1 → 2 threads: {:.0} → {:.0} ops/s = {ratio:.2}x on a shared 2-core machine (snapshots are an atomic load, no lock)", tput(1), tput(2)),
-    ));
-    let w = quick(
-        "worst-case",
-        "hybrid,zipperhead",
-        &[5],
-        &out.join("audit-worst-case"),
-    )?;
-    let conflicts = |b: &str| refusals(&w, b);
-    rows.push(row(
+    )
+}
+
+/// §5: overlapping writers conflict.
+fn worst_case_claim(w: &Results) -> Claim {
+    let conflicts = |b: &str| refusals(w, b);
+    row(
         "§5 writes partition-limited; worst case = many writers on overlapping paths (conflicts)",
         "holds",
         format!("worst-case preset (4 writers, one shared partition): hybrid {} operations refused for a held lease, zipperhead {} refused", conflicts("hybrid"), conflicts("zipperhead")),
-    ));
+    )
+}
+
+/// §9: a reader's footprint.
+fn memory_claim() -> Claim {
     let tracked = std::mem::size_of::<ReadZipperTracked<'static, 'static, u64>>();
     let snap = std::mem::size_of::<hybrid_kb::Snapshot<u64>>();
-    rows.push(row(
+    row(
         "§9 memory: 16 B per reader thread",
         if tracked <= 16 { "holds" } else { "does not hold" },
-        format!("size_of ReadZipperTracked = {tracked} B inline (plus heap, see pathmap-notes.md); a kb Snapshot = {snap} B"),
-    ));
-    rows.push(row(
-        "§7 no data races, no deadlocks",
-        "holds only with the kb design",
-        format!("checker runs above: {}; the publication protocol is model-checked with loom (kb tests/loom.rs); the literal ZipperHead design races with _unchecked APIs (pathmap-notes.md)", line("hybrid")),
-    ));
-    std::fs::create_dir_all(out).map_err(|source| HarnessError::OutNotWritable {
-        dir: out.to_path_buf(),
-        source,
-    })?;
-    let path = out.join("audit.json");
-    std::fs::write(&path, serde_json::to_vec_pretty(&rows).expect("serializes"))
-        .map_err(|source| HarnessError::Write { path, source })?;
-    Ok(rows)
+        format!("size_of ReadZipperTracked = {tracked} B inline (plus heap, see docs/pathmap.md); a kb Snapshot = {snap} B"),
+    )
 }
 
 /// The table printed by `harness audit`.

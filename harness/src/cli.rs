@@ -8,7 +8,9 @@ use clap::{Parser, Subcommand};
 use analysis::gate::{GateOptions, DEFAULT_REFERENCE};
 use results::{BackendRole, Results};
 
-use crate::{backends, options::RunOptions, workload::parse_duration};
+use workloads::parse_duration;
+
+use crate::{backends, options::RunOptions};
 
 /// Backends `harness run` uses when `--backends` is not given.
 pub const DEFAULT_BACKENDS: &str = "hybrid,rwlock-pathmap,imbl-arcswap,zipperhead,null";

@@ -18,20 +18,26 @@
 //! The offline half lives in its own crates, which know nothing of stores or threads: the
 //! schema (`results`), the analysis (`analysis`), and the table, report and gate (`report`).
 //! Backends live in [`backends`], one file each, behind one thin trait family.
+//!
+//! Public: [`cli`] (what `main` runs), [`backends`] and [`metrics`] (the criterion benches drive
+//! them). Everything else is the crate's own, so the compiler reports what nobody uses.
+//!
+//! May depend on: every other crate of the workspace (it is the top of the tree); nothing
+//! depends on it but the benches.
 
-pub mod audit;
+mod audit;
 pub mod backends;
 pub mod cli;
-pub mod env;
-pub mod error;
-pub mod merge;
+mod env;
+mod error;
+mod merge;
 pub mod metrics;
-pub mod options;
-pub mod output;
-pub mod pacing;
-pub mod pinning;
-pub mod probes;
-pub mod runner;
-pub mod stress;
-pub mod sweep;
-pub mod workload;
+mod options;
+mod output;
+mod pacing;
+mod pinning;
+mod probes;
+mod runner;
+mod stress;
+mod sweep;
+mod workload;

@@ -41,8 +41,21 @@ pub struct ThreadRecorder {
     /// Staged writes thrown away because their batch's commit was refused (timed, but never
     /// goodput: they never took effect).
     pub discarded: u64,
+    /// Staging operations since the last commit (the open batch).
+    pending: u64,
     pub intervals: Vec<IntervalRec>,
     current: usize,
+}
+
+/// What became of one operation of the workload.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Completed, in this many nanoseconds.
+    Done(u64),
+    /// The backend refused it.
+    Refused,
+    /// The isolation checker skipped it (it would remove the keys it checks).
+    SkippedByChecker,
 }
 
 impl ThreadRecorder {
@@ -55,6 +68,7 @@ impl ThreadRecorder {
             skipped_by_checker: 0,
             committed_writes: 0,
             discarded: 0,
+            pending: 0,
             intervals: (0..n_intervals.max(1))
                 .map(|_| IntervalRec {
                     reads: 0,
@@ -76,13 +90,29 @@ impl ThreadRecorder {
         iv.hist.saturating_record(ns);
     }
 
-    /// A batch of `staged` writes was acknowledged (after its commit was [`record`]ed).
-    ///
-    /// [`record`]: ThreadRecorder::record
+    /// Records what became of one operation of `class` (workload kind index `kind`), and keeps
+    /// the batch accounting: a stage op joins the open batch, an acknowledged commit counts its
+    /// writes, a refused one discards them.
     #[inline(always)]
-    pub fn committed(&mut self, staged: u64) {
-        self.committed_writes += staged;
-        self.intervals[self.current].commits += 1;
+    pub fn outcome(&mut self, class: OpClass, kind: usize, outcome: Outcome) {
+        match outcome {
+            Outcome::Done(ns) => self.record(class, kind, ns),
+            Outcome::Refused => self.refuse(class),
+            Outcome::SkippedByChecker => self.skipped_by_checker += 1,
+        }
+        match (class, outcome) {
+            (OpClass::Stage, Outcome::Done(_)) => self.pending += 1,
+            (OpClass::Commit, Outcome::Done(_)) => {
+                self.committed_writes += self.pending;
+                self.intervals[self.current].commits += 1;
+                self.pending = 0;
+            }
+            (OpClass::Commit, _) => {
+                self.discarded += self.pending;
+                self.pending = 0;
+            }
+            _ => {}
+        }
     }
 
     /// The backend refused an operation of `class`.
@@ -107,6 +137,7 @@ impl ThreadRecorder {
         self.skipped_by_checker = 0;
         self.committed_writes = 0;
         self.discarded = 0;
+        self.pending = 0;
         for iv in &mut self.intervals {
             iv.reads = 0;
             iv.commits = 0;
@@ -167,26 +198,33 @@ mod tests {
             r.record(OpClass::Get, 1, ns);
         }
         r.next_interval();
-        r.record(OpClass::Commit, 2, 5_000);
-        r.committed(15);
+        for _ in 0..15 {
+            r.outcome(OpClass::Stage, 0, Outcome::Done(7));
+        }
+        r.outcome(OpClass::Commit, 2, Outcome::Done(5_000));
         r.next_interval(); // stays on the last interval
-        r.record(OpClass::Stage, 0, 7);
-        r.refuse(OpClass::Commit);
+        r.outcome(OpClass::Stage, 0, Outcome::Done(7));
+        r.outcome(OpClass::Commit, 2, Outcome::Refused);
         let s = summarize(&r.hists[OpClass::Get as usize]).unwrap();
         assert_eq!(s.count, 1000);
         assert!((495..=505).contains(&s.p50), "{s:?}");
         assert!((985..=995).contains(&s.p99), "{s:?}");
-        assert_eq!(r.op_counts, vec![1, 1000, 1]);
+        assert_eq!(r.op_counts, vec![16, 1000, 1]);
         assert_eq!(r.intervals[0].reads, 1000);
-        assert_eq!(r.intervals[0].commits, 0);
-        assert_eq!(r.intervals[1].commits, 1);
-        assert_eq!(r.intervals[1].hist.len(), 2);
-        assert_eq!(r.committed_writes, 15);
+        assert_eq!((r.intervals[0].commits, r.intervals[1].commits), (0, 1));
+        assert_eq!(
+            r.intervals[1].hist.len(),
+            17,
+            "15 + 1 staged, 1 commit; refusals untimed"
+        );
+        assert_eq!((r.committed_writes, r.discarded), (15, 1));
         assert_eq!(r.refused[OpClass::Commit as usize], 1);
         assert_eq!(r.count_where(OpClass::is_read), 1000);
         r.reset();
         assert_eq!(r.count_where(|_| true), 0);
         assert_eq!((r.intervals[0].reads, r.intervals[1].commits), (0, 0));
+        r.outcome(OpClass::Commit, 2, Outcome::Done(1));
+        assert_eq!(r.committed_writes, 0, "the open batch was reset too");
         assert_eq!((r.committed_writes, r.refused), (0, [0; 7]));
     }
 

@@ -56,10 +56,6 @@ impl Pacer {
         Pacer { pace, next: origin }
     }
 
-    pub fn is_open(&self) -> bool {
-        matches!(self.pace, Pace::Open { .. })
-    }
-
     /// Waits until the next unit may start and returns the tick its latency counts from
     /// (the intended start in open loop; now otherwise).
     #[inline]

@@ -11,12 +11,12 @@ use std::{
     time::{Duration, Instant},
 };
 
-use checker::{history::Event, Plan};
+use checker::{history::Event, Marker, Plan};
 
 use crate::{
     backends::{hybrid::Hybrid, Backend, ReadHandle, WriteHandle},
     metrics::rss_bytes,
-    probes::{conclude, final_state, ProbeOut, ReaderProbe, Setup, Watermarks, WriterProbe},
+    probes::{conclude, final_state, Probe, ProbeOut, ReaderProbe, Setup, Watermarks, WriterProbe},
 };
 
 /// Distinct cuts per reader kept for the fork check during a soak.
@@ -97,6 +97,18 @@ impl StressReport {
     }
 }
 
+/// What the soak's threads share: the store, the checker's setup, the stop flag and the chaos
+/// tallies.
+struct Soak<'s> {
+    backend: &'s Hybrid,
+    setup: Setup<'s>,
+    stop: AtomicBool,
+    panics: AtomicU64,
+    recovered: AtomicU64,
+    refusals: AtomicU64,
+    long_snapshots: AtomicU64,
+}
+
 /// Runs the soak; returns the report and the history events (empty unless asked for).
 pub fn run(opts: &StressOptions) -> (StressReport, Vec<Event>) {
     silence_chaos_panics();
@@ -107,159 +119,194 @@ pub fn run(opts: &StressOptions) -> (StressReport, Vec<Event>) {
         .collect();
     let plan = Plan::new(opts.seed, 8);
     let marks = Watermarks::new(roots.len());
-    let setup = Setup {
-        plan: &plan,
-        marks: &marks,
-        roots: &roots,
-        scans: true,
-        rollback: true,
-        history: opts.history.is_some(),
-        // A soak watches memory: keep the fork check's cut log small, so that RSS shows the
-        // knowledge base rather than the checker's log (forks are checked over each reader's
-        // first STRESS_CUT_LOG distinct cuts; every other check covers the whole soak).
-        cut_log: STRESS_CUT_LOG,
+    let soak = Soak {
+        backend: &backend,
+        setup: Setup {
+            plan: &plan,
+            marks: &marks,
+            roots: &roots,
+            scans: true,
+            rollback: true,
+            history: opts.history.is_some(),
+            // A soak watches memory: keep the fork check's cut log small, so that RSS shows the
+            // knowledge base rather than the checker's log (forks are checked over each reader's
+            // first STRESS_CUT_LOG distinct cuts; every other check covers the whole soak).
+            cut_log: STRESS_CUT_LOG,
+        },
+        stop: AtomicBool::new(false),
+        panics: AtomicU64::new(0),
+        recovered: AtomicU64::new(0),
+        refusals: AtomicU64::new(0),
+        long_snapshots: AtomicU64::new(0),
     };
-    let stop = AtomicBool::new(false);
-    let (panics, recovered, refusals, long) = (
-        AtomicU64::new(0),
-        AtomicU64::new(0),
-        AtomicU64::new(0),
-        AtomicU64::new(0),
-    );
-    let mut rss = Vec::new();
-    let mut outs: Vec<ProbeOut> = std::thread::scope(|s| {
+    let (mut outs, rss) = std::thread::scope(|s| {
+        let soak = &soak;
         let mut handles = Vec::new();
         for (w, root) in roots.iter().enumerate() {
-            let (backend, stop, panics, recovered) = (&backend, &stop, &panics, &recovered);
-            let root = root.clone();
-            handles.push(s.spawn(move || {
-                let mut probe = WriterProbe::new(setup, w);
-                let mut handle = Some(backend.writer(&root, false));
-                let mut i = 0u64;
-                let mut buf = Vec::new();
-                while !stop.load(Ordering::Relaxed) {
-                    i += 1;
-                    if (i / 200) % 4 == 3 {
-                        std::thread::sleep(Duration::from_millis(1)); // between bursts
-                    }
-                    let wh = handle.as_mut().expect("a writer handle");
-                    for j in 0..4u64 {
-                        buf.clear();
-                        buf.extend_from_slice(&root);
-                        buf.extend_from_slice(format!("d/{}", (i * 4 + j) % 512).as_bytes());
-                        let _ = wh.put(&buf, i);
-                    }
-                    probe.before_commit(wh);
-                    if i.is_multiple_of(97) {
-                        // Chaos: panic with a staged batch; the handle (and its lease) unwinds.
-                        let mut doomed = handle.take();
-                        let r = catch_unwind(AssertUnwindSafe(move || {
-                            let _held = doomed.take();
-                            panic!("{CHAOS}");
-                        }));
-                        assert!(r.is_err());
-                        panics.fetch_add(1, Ordering::Relaxed);
-                        probe.abandon();
-                        // Recover: re-lease the partition and carry on. The contender below
-                        // may hold an overlapping lease for an instant: retry, as a real writer
-                        // waiting for its partition would.
-                        let mut h = backend.writer(&root, false);
-                        for _ in 0..1000 {
-                            if h.put(&buf, 0).is_ok() {
-                                h.rollback();
-                                recovered.fetch_add(1, Ordering::Relaxed);
-                                break;
-                            }
-                            std::thread::sleep(Duration::from_micros(100));
-                        }
-                        handle = Some(h);
-                        continue;
-                    }
-                    let ok = wh.commit().is_ok();
-                    probe.after_commit(ok, wh);
-                }
-                if let Some(h) = handle.as_mut() {
-                    h.rollback();
-                }
-                crate::probes::Probe::Writer(Box::new(probe)).finish(&mut backend.reader())
-            }));
+            handles.push(s.spawn(move || soak.writer(w, root)));
         }
         for r in 0..opts.readers {
-            let (backend, stop, long) = (&backend, &stop, &long);
-            handles.push(s.spawn(move || {
-                let mut probe = ReaderProbe::new(setup, r);
-                let mut rh = backend.reader();
-                let mut n = 0u64;
-                while !stop.load(Ordering::Relaxed) {
-                    n += 1;
-                    probe.before_snapshot(&mut rh);
-                    rh.snapshot().expect("hybrid snapshots never refuse");
-                    probe.after_snapshot(&mut rh);
-                    for k in 0..20u64 {
-                        let _ = rh.get(format!("stable/{:06}", (n * 20 + k) % 5000).as_bytes());
-                    }
-                    if n.is_multiple_of(200) {
-                        // A long-held snapshot: its re-reads happen 50 ms later.
-                        std::thread::sleep(Duration::from_millis(50));
-                        long.fetch_add(1, Ordering::Relaxed);
-                    }
-                }
-                crate::probes::Probe::Reader(Box::new(probe)).finish(&mut rh)
-            }));
+            handles.push(s.spawn(move || soak.reader(r)));
         }
-        // Contender: leases overlapping the writers' partitions; each must be refused while the
-        // owner holds its lease.
-        let (backend_ref, stop_ref, refusals_ref) = (&backend, &stop, &refusals);
-        handles.push(s.spawn(move || {
-            while !stop_ref.load(Ordering::Relaxed) {
-                for p in [&b"mutable/"[..], b"mutable/w0/d/"] {
-                    if backend_ref.kb().writer(p).is_err() {
-                        refusals_ref.fetch_add(1, Ordering::Relaxed);
-                    }
-                }
-                std::thread::sleep(Duration::from_millis(2));
-            }
-            ProbeOut::default()
-        }));
-        let start = Instant::now();
-        while start.elapsed() < opts.duration {
-            std::thread::sleep(Duration::from_millis(100).min(opts.duration / 10));
-            rss.push(rss_bytes());
-        }
-        stop.store(true, Ordering::Relaxed);
-        handles
+        handles.push(s.spawn(move || soak.contender()));
+        let rss = soak.watch(opts.duration);
+        let outs: Vec<ProbeOut> = handles
             .into_iter()
             .map(|h| h.join().expect("a stress thread failed"))
-            .collect()
+            .collect();
+        (outs, rss)
     });
-    let mut acked = vec![0; roots.len()];
-    for o in &outs {
-        if let Some((p, b)) = o.last_acked {
+    soak.conclude(opts, &mut outs, rss)
+}
+
+impl Soak<'_> {
+    /// Samples RSS until `duration` is over, then stops every thread.
+    fn watch(&self, duration: Duration) -> Vec<u64> {
+        let mut rss = Vec::new();
+        let start = Instant::now();
+        while start.elapsed() < duration {
+            std::thread::sleep(Duration::from_millis(100).min(duration / 10));
+            rss.push(rss_bytes());
+        }
+        self.stop.store(true, Ordering::Relaxed);
+        rss
+    }
+
+    fn stopped(&self) -> bool {
+        self.stop.load(Ordering::Relaxed)
+    }
+
+    /// A writer of partition `root`: bursts of checked batches, and now and then a panic with a
+    /// staged batch, after which it re-leases its partition and carries on.
+    fn writer(&self, w: usize, root: &[u8]) -> ProbeOut {
+        let mut probe = WriterProbe::new(self.setup, w);
+        let mut handle = Some(self.backend.writer(root, false));
+        let mut buf = Vec::new();
+        let mut i = 0u64;
+        while !self.stopped() {
+            i += 1;
+            if (i / 200) % 4 == 3 {
+                std::thread::sleep(Duration::from_millis(1)); // between bursts
+            }
+            let wh = handle.as_mut().expect("a writer handle");
+            for j in 0..4u64 {
+                buf.clear();
+                buf.extend_from_slice(root);
+                buf.extend_from_slice(format!("d/{}", (i * 4 + j) % 512).as_bytes());
+                let _ = wh.put(&buf, i);
+            }
+            probe.before_commit(wh);
+            if i.is_multiple_of(97) {
+                self.panic_mid_batch(handle.take());
+                probe.abandon();
+                handle = Some(self.re_lease(root, &buf));
+                continue;
+            }
+            let ok = wh.commit().is_ok();
+            probe.after_commit(ok, wh);
+        }
+        if let Some(h) = handle.as_mut() {
+            h.rollback();
+        }
+        Probe::Writer(Box::new(probe)).finish(&mut self.backend.reader())
+    }
+
+    /// Chaos: a panic with a staged batch; the handle (and its lease) unwinds.
+    fn panic_mid_batch<T>(&self, doomed: Option<T>) {
+        let r = catch_unwind(AssertUnwindSafe(move || {
+            let _held = doomed;
+            panic!("{CHAOS}");
+        }));
+        assert!(r.is_err());
+        self.panics.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// After a panic: re-lease the partition. The contender may hold an overlapping lease for an
+    /// instant: retry, as a real writer waiting for its partition would.
+    fn re_lease<'b>(&'b self, root: &[u8], key: &[u8]) -> <Hybrid as Backend>::Writer<'b> {
+        let mut h = self.backend.writer(root, false);
+        for _ in 0..1000 {
+            if h.put(key, 0).is_ok() {
+                h.rollback();
+                self.recovered.fetch_add(1, Ordering::Relaxed);
+                break;
+            }
+            std::thread::sleep(Duration::from_micros(100));
+        }
+        h
+    }
+
+    /// A reader: checked snapshots, reads of the stable region, and now and then a snapshot held
+    /// for 50 ms.
+    fn reader(&self, r: usize) -> ProbeOut {
+        let mut probe = ReaderProbe::new(self.setup, r);
+        let mut rh = self.backend.reader();
+        let mut n = 0u64;
+        while !self.stopped() {
+            n += 1;
+            probe.before_snapshot(&mut rh);
+            rh.snapshot().expect("hybrid snapshots never refuse");
+            probe.after_snapshot(&mut rh);
+            for k in 0..20u64 {
+                let _ = rh.get(format!("stable/{:06}", (n * 20 + k) % 5000).as_bytes());
+            }
+            if n.is_multiple_of(200) {
+                // A long-held snapshot: its re-reads happen 50 ms later.
+                std::thread::sleep(Duration::from_millis(50));
+                self.long_snapshots.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+        Probe::Reader(Box::new(probe)).finish(&mut rh)
+    }
+
+    /// Leases overlapping the writers' partitions: each must be refused while the owner holds
+    /// its lease.
+    fn contender(&self) -> ProbeOut {
+        while !self.stopped() {
+            for p in [&b"mutable/"[..], b"mutable/w0/d/"] {
+                if self.backend.kb().writer(p).is_err() {
+                    self.refusals.fetch_add(1, Ordering::Relaxed);
+                }
+            }
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        ProbeOut::default()
+    }
+
+    /// The final state, the checker's verdict and the report.
+    fn conclude(
+        self,
+        opts: &StressOptions,
+        outs: &mut [ProbeOut],
+        rss: Vec<u64>,
+    ) -> (StressReport, Vec<Event>) {
+        let mut acked = vec![0; self.setup.roots.len()];
+        for (p, b) in outs.iter().filter_map(|o| o.last_acked) {
             acked[p] = b;
         }
+        let (fin, ev) = final_state(self.setup, &mut self.backend.reader(), &acked);
+        let in_final: u64 = match &ev {
+            Event::Final { markers, .. } => markers
+                .iter()
+                .map(|m| m.map_or(0, |v| Marker::decode(v).batch))
+                .sum(),
+            _ => 0,
+        };
+        let (isolation, history, _) =
+            conclude(&self.setup, opts.seed, outs, (fin.counts, fin.samples, ev));
+        let report = StressReport {
+            isolation: isolation.conclude(opts.readers, opts.writers),
+            acked_batches: acked.iter().sum(),
+            batches_in_final_state: in_final,
+            panics: self.panics.into_inner(),
+            leases_recovered: self.recovered.into_inner(),
+            lease_refusals: self.refusals.into_inner(),
+            long_snapshots: self.long_snapshots.into_inner(),
+            rss,
+            retired_pending_at_end: self.backend.kb().stats().retired_pending,
+        };
+        (report, history)
     }
-    let (fin, ev) = final_state(setup, &mut backend.reader(), &acked);
-    let in_final: u64 = match &ev {
-        Event::Final { markers, .. } => markers
-            .iter()
-            .map(|m| m.map_or(0, |v| checker::Marker::decode(v).batch))
-            .sum(),
-        _ => 0,
-    };
-    let (isolation, history, _) =
-        conclude(&setup, opts.seed, &mut outs, (fin.counts, fin.samples, ev));
-    let report = StressReport {
-        isolation: isolation.conclude(opts.readers, opts.writers),
-        acked_batches: acked.iter().sum(),
-        batches_in_final_state: in_final,
-        panics: panics.into_inner(),
-        leases_recovered: recovered.into_inner(),
-        lease_refusals: refusals.into_inner(),
-        long_snapshots: long.into_inner(),
-        rss,
-        retired_pending_at_end: backend.kb().stats().retired_pending,
-    };
-    (report, history)
 }
 
 /// Keeps the default panic message for every panic but the injected ones.

@@ -4,7 +4,7 @@
 //! Writer `w` owns `w{w}/`. Its batch `b` rewrites keys `w{w}/k00..k15`: key `j` is present iff
 //! `mix(w, b, j) % 4 != 0`, with value `b << 8 | j`; and it sets the marker `w{w}/marker = b`.
 //! So the partition's whole expected content at batch `c` is a function of `c`, and a reader that
-//! reads the marker knows exactly what every other key must be (isolation-checking.md, check 1).
+//! reads the marker knows exactly what every other key must be (docs/isolation.md, check 1).
 //! Watermarks `acked`/`started` bound the marker from both sides (check 2); cuts and versions
 //! never go backwards for one reader (check 3); the final state holds the last acked batch (check 5).
 

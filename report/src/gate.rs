@@ -7,8 +7,8 @@ use analysis::gate::{GateOutcome, Judgement, Status};
 
 use crate::format::{count, pct};
 
-fn band(s: &analysis::Spread) -> String {
-    format!("{:.4} [{:.4}..{:.4}]", s.median, s.min, s.max)
+fn band(b: &analysis::stats::Band) -> String {
+    format!("{:.4} [{:.4}..{:.4}]", b.median, b.low, b.high)
 }
 
 /// The gate's report as printed.

@@ -1,6 +1,9 @@
 //! What users read, rendered from the `analysis` crate and nothing else: the summary table
 //! `harness run` prints ([`table`]), the self-contained HTML report ([`html`]), the gate's output
 //! ([`gate`]) and `points.csv` ([`csv`]). None of them computes a figure of its own.
+//!
+//! May depend on: `analysis`, `results` and `workloads` (the spec's names), plotters for the
+//! charts. No store, runner or clock.
 
 pub mod csv;
 pub mod format;

@@ -17,6 +17,9 @@
 //! One load path ([`load`], [`from_json`]) and one save path ([`save`]). A version-1 file is read
 //! through an explicit migration ([`v1`]) that says what it had to derive; any other version is
 //! refused with the command that makes a readable file.
+//!
+//! May depend on: `workloads` (the spec as run), serde and serde_json. Nothing that measures or
+//! renders.
 
 pub mod env;
 pub mod fs;

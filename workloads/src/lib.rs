@@ -54,6 +54,9 @@
 //! `sweep.rs`, `keys.rs` (key spelling, partitions, prefill, absent keys), `distribution.rs`
 //! (skews and samplers), `stream.rs` (ops and streams), `units.rs` (durations and ratios),
 //! `error.rs`.
+//!
+//! May depend on: rand (and its distributions and generators), serde and toml. No other crate of
+//! the workspace.
 
 mod distribution;
 mod error;

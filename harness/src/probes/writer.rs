@@ -57,11 +57,6 @@ impl<'a> WriterProbe<'a> {
         }
     }
 
-    /// What this probe shares with the point's others.
-    pub fn setup(&self) -> &Setup<'a> {
-        &self.s
-    }
-
     /// The writer's partition index.
     pub fn partition(&self) -> usize {
         self.p

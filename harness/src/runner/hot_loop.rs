@@ -1,0 +1,116 @@
+//! The hot loop of one measuring thread: next op → (pace) → time → execute → record. The isolation
+//! checker's hooks run around the workload's snapshots and commits, outside the timed region.
+
+use std::hint::black_box;
+
+use workloads::{Op, OpKind, OpStream};
+
+use super::{kind_index, Timing};
+use crate::{
+    backends::{ReadHandle, Refused, WriteHandle},
+    metrics::{OpClass, Outcome, ThreadRecorder},
+    pacing::Pacer,
+    probes::Probe,
+};
+
+/// One thread's state while it runs its stream.
+pub(super) struct Loop<'t, 'p, R, W> {
+    pub stream: &'t mut OpStream,
+    pub reader: &'t mut R,
+    pub writer: Option<&'t mut W>,
+    pub rec: &'t mut ThreadRecorder,
+    pub probe: &'t mut Probe<'p>,
+    pub timing: &'t Timing<'t>,
+    /// A writer's unit is a batch (paced and timed from its first op); a reader's, an op.
+    pub per_batch: bool,
+}
+
+/// Where a stretch of the loop stops, in clock ticks and ops.
+pub(super) struct Stretch {
+    /// The tick at which it ends (`u64::MAX`: never by time).
+    pub end: u64,
+    /// Ops it runs at most (`u64::MAX`: never by count).
+    pub budget: u64,
+    /// The first timeline interval boundary.
+    pub boundary: u64,
+}
+
+impl<R: ReadHandle, W: WriteHandle> Loop<'_, '_, R, W> {
+    /// Runs `stretch` paced by `pacer`; records only when `RECORD` (warm-up runs the same loop
+    /// and records nothing). Returns the tick of the last op's end.
+    #[inline(never)]
+    pub fn run<const RECORD: bool>(&mut self, pacer: &mut Pacer, stretch: Stretch) -> u64 {
+        let clock = self.timing.clock;
+        let mut boundary = stretch.boundary;
+        let mut unit_start = true;
+        let mut done = 0u64;
+        let mut now = clock.raw();
+        while now < stretch.end && done < stretch.budget {
+            let op = self.stream.next_op();
+            let kind = op.kind();
+            let skip = matches!(&op, Op::DeletePrefix { prefix } if self.probe.protects(prefix));
+            self.probe
+                .before(kind, self.reader, self.writer.as_deref_mut());
+            // Open loop: a unit's first op counts from its intended start (CO-corrected).
+            let t0 = if unit_start {
+                pacer.start_unit(clock, self.timing.one_ms)
+            } else {
+                clock.raw()
+            };
+            let ok = !skip && execute(&op, self.reader, self.writer.as_deref_mut()).is_ok();
+            now = clock.raw();
+            self.probe
+                .after(kind, ok, self.reader, self.writer.as_deref_mut());
+            unit_start = !self.per_batch || kind == OpKind::Commit;
+            if RECORD {
+                while now >= boundary {
+                    self.rec.next_interval();
+                    boundary += self.timing.interval;
+                }
+                let outcome = match (ok, skip) {
+                    (true, _) => Outcome::Done(clock.delta_as_nanos(t0, now)),
+                    (false, true) => Outcome::SkippedByChecker,
+                    (false, false) => Outcome::Refused,
+                };
+                self.rec
+                    .outcome(OpClass::of(kind), kind_index(kind), outcome);
+            }
+            done += 1;
+        }
+        now
+    }
+}
+
+/// Executes one op on the thread's handles. Write ops on a thread without a writer are refused.
+#[inline(always)]
+fn execute<R: ReadHandle, W: WriteHandle>(
+    op: &Op<'_>,
+    r: &mut R,
+    w: Option<&mut W>,
+) -> Result<(), Refused> {
+    match (op, w) {
+        (Op::Snapshot, _) => r.snapshot(),
+        (Op::Get { key } | Op::GetMiss { key }, Some(w)) => w.get(key).map(|v| {
+            black_box(v);
+        }),
+        (Op::Get { key } | Op::GetMiss { key }, None) => r.get(key).map(|v| {
+            black_box(v);
+        }),
+        (Op::Contains { key }, _) => r.contains(key).map(|v| {
+            black_box(v);
+        }),
+        (Op::Scan { prefix, limit }, _) => r.scan(prefix, *limit).map(|v| {
+            black_box(v);
+        }),
+        (Op::Count { prefix }, _) => r.count(prefix).map(|v| {
+            black_box(v);
+        }),
+        (Op::Put { key, value }, Some(w)) => w.put(key, *value),
+        (Op::Delete { key }, Some(w)) => w.delete(key),
+        (Op::DeletePrefix { prefix }, Some(w)) => w.delete_prefix(prefix),
+        (Op::Commit, Some(w)) => w.commit(),
+        (Op::Put { .. } | Op::Delete { .. } | Op::DeletePrefix { .. } | Op::Commit, None) => {
+            Err(Refused)
+        }
+    }
+}

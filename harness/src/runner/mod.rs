@@ -1,0 +1,303 @@
+//! Runs one point: one backend, `readers` reader threads and `writers` writer threads executing
+//! the workload's deterministic op streams. Prefill happens before (the caller opens the backend);
+//! handles and recorders are created before the start line; warm-up is executed but not
+//! recorded; the window is closed by time or by an op budget per thread. Each thread records into
+//! its own [`ThreadRecorder`](crate::metrics::ThreadRecorder); they are merged after the threads
+//! join (`crate::merge`).
+//!
+//! [`run_point`] orchestrates; [`thread`] is one measuring thread, [`hot_loop`] its loop,
+//! [`checking`] the isolation checker's part of the point. May depend on: the backends, the
+//! probes, metrics, pacing, pinning, the workloads, the checker and the results schema.
+
+mod checking;
+mod hot_loop;
+mod thread;
+
+use std::{
+    hint::black_box,
+    sync::{
+        atomic::{AtomicU64, AtomicUsize, Ordering},
+        Barrier,
+    },
+    time::Duration,
+};
+
+use checker::history::Event;
+use quanta::Clock;
+use results::Isolation;
+use workloads::{OpKind, OpStream, Role, Spec};
+
+use self::{
+    checking::Checking,
+    thread::{Job, Seat},
+};
+use crate::{
+    backends::Backend,
+    metrics::{rss_bytes, ThreadRecorder},
+    pacing::Ticks,
+    pinning,
+    probes::ProbeOut,
+};
+
+/// How long the measured window lasts.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Window {
+    Time(Duration),
+    /// Operations per thread.
+    Ops(u64),
+}
+
+/// Everything a point needs besides the backend.
+#[derive(Debug, Clone)]
+pub struct PointPlan {
+    /// The point's spec (sweep axes already applied).
+    pub spec: Spec,
+    pub readers: usize,
+    /// Writer threads to run (0 for a readers-only companion).
+    pub writers: usize,
+    /// Writer count the op streams are generated for (the point's; keeps readers' keys the same
+    /// in a readers-only companion).
+    pub stream_writers: usize,
+    pub warmup: Duration,
+    pub window: Window,
+    pub interval: Duration,
+    pub pin: bool,
+    /// Run the isolation checker (writers stage checkable batches, readers validate snapshots).
+    pub check: bool,
+    /// Keep the checker's events for `--history`.
+    pub history: bool,
+}
+
+/// What one thread hands back.
+pub struct ThreadOut {
+    pub role: Role,
+    pub rec: ThreadRecorder,
+    /// Ticks from the window's start to this thread's last op.
+    pub active_ticks: u64,
+    pub cpu: Option<usize>,
+    /// The isolation checker's per-thread results.
+    pub probe: ProbeOut,
+}
+
+/// The raw outcome of a point, before merging.
+pub struct PointRun {
+    pub threads: Vec<ThreadOut>,
+    /// Seconds from the window's start until the last thread stopped.
+    pub elapsed_s: f64,
+    pub interval_s: f64,
+    /// RSS sampled by the coordinator at the end of each interval.
+    pub rss: Vec<u64>,
+    /// The isolation checker's results, or why it did not run.
+    pub isolation: Isolation,
+    /// The checker's events for `--history` (empty unless asked for), and whether a thread's
+    /// buffer overflowed.
+    pub history: Vec<Event>,
+    pub history_truncated: bool,
+    /// The checked regions, one per writer (for the history header).
+    pub checked_roots: Vec<Vec<u8>>,
+}
+
+/// Number of workload op kinds (the length of `op_counts`).
+pub const N_KINDS: usize = OpKind::ALL.len();
+
+/// Index of `kind` in [`OpKind::ALL`] (the position in `op_counts`).
+pub fn kind_index(kind: OpKind) -> usize {
+    OpKind::ALL.iter().position(|k| *k == kind).unwrap_or(0)
+}
+
+/// The point's timing constants, in clock ticks.
+pub(crate) struct Timing<'c> {
+    pub clock: &'c Clock,
+    pub ticks: Ticks,
+    pub warmup: u64,
+    /// One timeline interval.
+    pub interval: u64,
+    pub one_ms: u64,
+    pub window: Window,
+}
+
+impl<'c> Timing<'c> {
+    fn of(plan: &PointPlan, clock: &'c Clock, ticks: Ticks) -> Self {
+        Timing {
+            clock,
+            ticks,
+            warmup: ticks.of(plan.warmup),
+            interval: ticks.of(plan.interval).max(1),
+            one_ms: ticks.of(Duration::from_millis(1)).max(1),
+            window: plan.window,
+        }
+    }
+
+    /// Timeline slots a thread records.
+    fn intervals(&self, plan: &PointPlan) -> usize {
+        match self.window {
+            Window::Time(d) => (d.as_secs_f64() / plan.interval.as_secs_f64()).ceil() as usize,
+            Window::Ops(_) => 600,
+        }
+    }
+
+    fn seconds(&self, ticks: u64) -> f64 {
+        ticks as f64 / self.ticks.of_ns(1e9).max(1) as f64
+    }
+}
+
+/// Where the threads of a point wait to start together, and how many have finished.
+pub(crate) struct StartLine {
+    barrier: Barrier,
+    origin: AtomicU64,
+    done: AtomicUsize,
+    threads: usize,
+}
+
+impl StartLine {
+    fn new(threads: usize) -> Self {
+        StartLine {
+            barrier: Barrier::new(threads + 1),
+            origin: AtomicU64::new(0),
+            done: AtomicUsize::new(0),
+            threads,
+        }
+    }
+
+    /// The coordinator's side: releases the threads and returns the origin tick.
+    fn go(&self, clock: &Clock) -> u64 {
+        self.barrier.wait();
+        let origin = clock.raw();
+        self.origin.store(origin, Ordering::Release);
+        origin
+    }
+
+    /// A thread's side: waits for the start, returns the origin tick (Acquire: pairs with the
+    /// Release store in [`go`](Self::go)).
+    fn wait(&self) -> u64 {
+        self.barrier.wait();
+        loop {
+            match self.origin.load(Ordering::Acquire) {
+                0 => std::hint::spin_loop(),
+                o => return o,
+            }
+        }
+    }
+
+    fn finished(&self) {
+        self.done.fetch_add(1, Ordering::Release);
+    }
+
+    fn all_finished(&self) -> bool {
+        self.done.load(Ordering::Acquire) >= self.threads
+    }
+}
+
+/// Runs `plan` against `backend` and returns the per-thread records.
+pub fn run_point<B: Backend>(
+    backend: &B,
+    plan: &PointPlan,
+    clock: &Clock,
+    ticks: Ticks,
+) -> PointRun {
+    let n = plan.readers + plan.writers;
+    let timing = Timing::of(plan, clock, ticks);
+    let start = StartLine::new(n);
+    let checking = Checking::prepare::<B>(plan);
+    let cpus = if plan.pin {
+        pinning::plan(n)
+    } else {
+        Vec::new()
+    };
+    std::thread::scope(|s| {
+        let handles: Vec<_> = (0..n)
+            .map(|t| {
+                let seat = Seat::of(plan, t, timing.intervals(plan));
+                let probe = checking.probe(seat);
+                let job = Job {
+                    backend,
+                    plan,
+                    timing: &timing,
+                    start: &start,
+                    seat,
+                };
+                let cpu = cpus.get(t).copied();
+                let start = &start;
+                std::thread::Builder::new()
+                    .name(seat.name())
+                    .spawn_scoped(s, move || {
+                        let cpu = cpu.filter(|c| pinning::pin_current(*c));
+                        let out = ThreadOut {
+                            cpu,
+                            ..job.run(probe)
+                        };
+                        start.finished();
+                        out
+                    })
+                    .expect("spawning a measuring thread")
+            })
+            .collect();
+        let origin = start.go(clock);
+        let rss = sample_rss(&timing, &start, origin + timing.warmup, plan.interval);
+        let mut threads: Vec<ThreadOut> = handles
+            .into_iter()
+            .map(|h| h.join().expect("a measuring thread panicked"))
+            .collect();
+        let findings = checking.conclude(backend, plan, &mut threads);
+        let last = threads.iter().map(|t| t.active_ticks).max().unwrap_or(0);
+        PointRun {
+            threads,
+            elapsed_s: timing.seconds(last),
+            interval_s: plan.interval.as_secs_f64(),
+            rss,
+            isolation: findings.isolation,
+            history: findings.history,
+            history_truncated: findings.truncated,
+            checked_roots: checking.roots.clone(),
+        }
+    })
+}
+
+/// RSS at each interval end while the threads run, and once more when they are done (the
+/// coordinator's work, off the threads' hot path).
+fn sample_rss(
+    timing: &Timing<'_>,
+    start: &StartLine,
+    window_start: u64,
+    interval: Duration,
+) -> Vec<u64> {
+    let mut rss = Vec::new();
+    let mut k = 1u64;
+    while !start.all_finished() {
+        if timing.clock.raw() >= window_start + k * timing.interval {
+            rss.push(rss_bytes());
+            k += 1;
+        } else {
+            std::thread::sleep(Duration::from_millis(1).min(interval / 4));
+        }
+    }
+    rss.push(rss_bytes());
+    rss
+}
+
+/// Mean cost of `next_op` on a role's stream, in ns (over `n` ops, after `n` to warm up): the
+/// share of the harness floor that is op generation rather than timing and recording.
+pub fn op_generation_ns(spec: &Spec, role: Role, writers: usize, n: usize) -> f64 {
+    let mut s = OpStream::new(spec, role, 0, writers);
+    for _ in 0..n {
+        black_box(s.next_op().kind());
+    }
+    let t = std::time::Instant::now();
+    for _ in 0..n {
+        black_box(s.next_op().kind());
+    }
+    t.elapsed().as_nanos() as f64 / n as f64
+}
+
+/// The op kinds a role's stream produces (sampled from its first `n` ops), to check capabilities.
+pub fn sample_kinds(spec: &Spec, role: Role, writers: usize, n: usize) -> Vec<OpKind> {
+    let mut s = OpStream::new(spec, role, 0, writers);
+    let mut seen: Vec<OpKind> = Vec::new();
+    for _ in 0..n {
+        let k = s.next_op().kind();
+        if !seen.contains(&k) {
+            seen.push(k);
+        }
+    }
+    seen
+}
