@@ -104,6 +104,8 @@ mod reclaimer;
 mod seed;
 #[cfg(not(loom))]
 mod shared;
+#[cfg(all(feature = "slowdown", not(loom)))]
+mod slowdown;
 #[cfg(not(loom))]
 mod snapshot;
 #[cfg(not(loom))]
@@ -121,6 +123,15 @@ pub use seed::{LiveKnowledgeBase, Update};
 pub use snapshot::{Scan, Snapshot};
 #[cfg(not(loom))]
 pub use writer::Writer;
+
+/// The deliberate slowdown compiled in, as `(get, commit)` percents: `(0, 0)` in every normal
+/// build. Only the `slowdown` feature (for measuring the regression gate's power) sets them.
+pub const fn slowdown_percents() -> (u32, u32) {
+    #[cfg(all(feature = "slowdown", not(loom)))]
+    return (slowdown::GET_PERCENT, slowdown::COMMIT_PERCENT);
+    #[cfg(not(all(feature = "slowdown", not(loom))))]
+    return (0, 0);
+}
 
 /// What a knowledge base can store: pathmap's value bound, plus `'static`. Use `Arc<Entry>` for
 /// large entries so copy-on-write stays cheap.

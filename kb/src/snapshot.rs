@@ -43,6 +43,8 @@ impl<V: Value> Snapshot<V> {
 
     /// The value at `key`.
     pub fn get(&self, key: &[u8]) -> Option<&V> {
+        #[cfg(feature = "slowdown")]
+        crate::slowdown::get(key, |k| self.map().get(k).is_some());
         self.map().get(key)
     }
 

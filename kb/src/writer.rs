@@ -44,6 +44,8 @@ impl<V: Value> Writer<V> {
     }
 
     fn suffix<'k>(&self, key: &'k [u8]) -> Result<&'k [u8], WriteError> {
+        #[cfg(feature = "slowdown")]
+        crate::slowdown::staging();
         key.strip_prefix(self.prefix.as_slice())
             .ok_or_else(|| WriteError::OutsidePartition {
                 key: key.to_vec(),
@@ -127,6 +129,8 @@ impl<V: Value> Writer<V> {
         self.committed = self.staged.clone();
         self.dirty = false;
         shared.after_publish();
+        #[cfg(feature = "slowdown")]
+        crate::slowdown::committed();
         Ok(number)
     }
 
