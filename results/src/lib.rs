@@ -24,6 +24,7 @@
 pub mod env;
 pub mod fs;
 pub mod isolation;
+pub mod ops;
 pub mod point;
 pub mod run;
 pub mod v1;

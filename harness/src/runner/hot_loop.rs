@@ -114,3 +114,59 @@ fn execute<R: ReadHandle, W: WriteHandle>(
         }
     }
 }
+
+/// The hot loop alone, on the calling thread: a reader's ops of a workload against the `null`
+/// backend, recorded as in a window (closed loop, no checker, no timeline boundary). What the
+/// gate's instruction tier counts as the harness's own cost per op (`harness ops --count N
+/// --kernel hot-loop`).
+pub struct Bare {
+    stream: OpStream,
+    rec: ThreadRecorder,
+    clock: quanta::Clock,
+    ticks: crate::pacing::Ticks,
+}
+
+impl Bare {
+    pub fn new(spec: &workloads::Spec) -> Bare {
+        let clock = quanta::Clock::new();
+        Bare {
+            stream: OpStream::new(spec, workloads::Role::Reader, 0, 1),
+            rec: ThreadRecorder::new(super::N_KINDS, 1),
+            ticks: crate::pacing::Ticks::calibrate(&clock),
+            clock,
+        }
+    }
+
+    /// Runs `n` ops; returns the ops recorded.
+    pub fn run(&mut self, n: u64) -> u64 {
+        use crate::backends::{null::Null, Backend};
+        let null = Null;
+        let timing = Timing {
+            clock: &self.clock,
+            ticks: self.ticks,
+            warmup: 0,
+            interval: u64::MAX,
+            one_ms: self.ticks.of(std::time::Duration::from_millis(1)).max(1),
+            window: super::Window::Ops(n),
+        };
+        let mut reader = null.reader();
+        let mut probe = Probe::Off;
+        let mut run = Loop::<_, <Null as Backend>::Writer<'_>> {
+            stream: &mut self.stream,
+            reader: &mut reader,
+            writer: None,
+            rec: &mut self.rec,
+            probe: &mut probe,
+            timing: &timing,
+            per_batch: false,
+        };
+        let stretch = Stretch {
+            end: u64::MAX,
+            budget: n,
+            boundary: u64::MAX,
+        };
+        let mut pacer = Pacer::new(crate::pacing::Pace::Closed, 0);
+        run.run::<true>(&mut pacer, stretch);
+        self.rec.count_where(|_| true)
+    }
+}

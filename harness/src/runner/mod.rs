@@ -11,6 +11,8 @@
 
 mod checking;
 mod hot_loop;
+
+pub(crate) use hot_loop::Bare;
 mod thread;
 
 use std::{
