@@ -15,6 +15,7 @@
 //! - **verdicts need evidence**: not checked and not exercised are said as such;
 //! - **suspect figures are flagged** where they are shown ([`flags::Flag`]).
 
+pub mod ab;
 pub mod compare;
 pub mod flags;
 pub mod floor;

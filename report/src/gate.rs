@@ -1,9 +1,13 @@
-//! The gate's output: isolation per backend in both files, every compared metric with its
-//! judgement, what could not be judged and why, and the verdict line.
+//! The gate's output. Files mode ([`render`]): isolation per backend in both files, every
+//! compared metric with its judgement, what could not be judged and why, and the verdict line.
+//! A/B mode ([`render_ab`]): each tier's kernels, or why the tier did not run, and the verdict.
 
 use std::fmt::Write;
 
-use analysis::gate::{GateOutcome, Judgement, Status};
+use analysis::{
+    ab::{AbOutcome, Tier},
+    gate::{GateOutcome, Judgement, Status},
+};
 
 use crate::format::{count, pct};
 
@@ -75,11 +79,7 @@ pub fn render(o: &GateOutcome) -> String {
         out,
         "{}: {} regressed, {} improved, {} unchanged, {} within noise; not judged: {} too noisy, \
          {} with too few repetitions (reference: {})",
-        match o.status {
-            Status::Pass => "PASS",
-            Status::Regressed => "REGRESSED",
-            Status::CannotJudge => "CANNOT JUDGE",
-        },
+        verdict(o.status),
         n(Judgement::Regressed),
         n(Judgement::Improved),
         n(Judgement::Unchanged),
@@ -89,4 +89,107 @@ pub fn render(o: &GateOutcome) -> String {
         o.reference
     );
     out
+}
+
+/// The A/B gate's report as printed: each tier's kernels with their judgement, or why the tier
+/// did not run, then the verdict line.
+pub fn render_ab(o: &AbOutcome) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "base:    {}\ncurrent: {}", o.base, o.current);
+    let _ = writeln!(
+        out,
+        "\ntiming tier (kb ÷ raw trie per kernel, medians over runs; change: Hodges–Lehmann \
+         estimate of current ÷ base over paired runs, 99.9% interval; regressed beyond +{:.0}%):",
+        o.max_regression * 100.0
+    );
+    match &o.timing {
+        Tier::NotChecked(why) => {
+            let _ = writeln!(out, "  not checked: {why}");
+        }
+        Tier::Judged(rows) => {
+            let _ = writeln!(
+                out,
+                "  {:<14} {:<10} {:>6} {:>9} {:>9} {:>8} {:>18}",
+                "judgement", "kernel", "pairs", "base", "current", "change", "interval"
+            );
+            for r in rows {
+                let (change, interval) = match r.change {
+                    Some(c) => (
+                        pct(c.estimate),
+                        format!("[{}, {}]", pct(c.low), pct(c.high)),
+                    ),
+                    None => ("-".into(), "-".into()),
+                };
+                let _ = writeln!(
+                    out,
+                    "  {:<14} {:<10} {:>6} {:>9.3} {:>9.3} {:>8} {:>18}",
+                    r.judgement.name(),
+                    r.kernel,
+                    r.pairs,
+                    r.base.median,
+                    r.current.median,
+                    change,
+                    interval
+                );
+            }
+        }
+    }
+    let _ = writeln!(
+        out,
+        "\ninstruction tier (instructions per op under callgrind; regressed beyond +{:.1}%):",
+        o.max_instructions * 100.0
+    );
+    match &o.instructions {
+        Tier::NotChecked(why) => {
+            let _ = writeln!(out, "  not checked: {why}");
+        }
+        Tier::Judged(rows) => {
+            let _ = writeln!(
+                out,
+                "  {:<14} {:<16} {:>12} {:>12} {:>8}",
+                "judgement", "kernel", "base", "current", "change"
+            );
+            for r in rows {
+                let _ = writeln!(
+                    out,
+                    "  {:<14} {:<16} {:>12.1} {:>12.1} {:>8}",
+                    r.judgement.name(),
+                    r.kernel,
+                    r.base,
+                    r.current,
+                    pct(r.change)
+                );
+            }
+        }
+    }
+    for n in &o.notes {
+        let _ = writeln!(out, "note: {n}");
+    }
+    let all: Vec<Judgement> = o
+        .timing
+        .rows()
+        .iter()
+        .map(|r| r.judgement)
+        .chain(o.instructions.rows().iter().map(|r| r.judgement))
+        .collect();
+    let n = |j| all.iter().filter(|x| **x == j).count();
+    let _ = writeln!(
+        out,
+        "\n{}: {} regressed, {} improved, {} unchanged; not judged: {} too noisy, {} with too few pairs",
+        verdict(o.status),
+        n(Judgement::Regressed),
+        n(Judgement::Improved),
+        n(Judgement::Unchanged),
+        n(Judgement::TooNoisy),
+        n(Judgement::TooFewRepetitions),
+    );
+    out
+}
+
+fn verdict(s: Status) -> &'static str {
+    match s {
+        Status::Pass => "PASS",
+        Status::Regressed => "REGRESSED",
+        Status::CannotJudge => "CANNOT JUDGE",
+    }
 }
