@@ -46,9 +46,15 @@ pub enum Command {
     /// Write one self-contained index.html (charts as inline SVG) and points.csv from a
     /// results.json (any version this harness reads), and print its summary table.
     Report(ReportArgs),
-    /// Judge a results file against a baseline of the same workload: exit 0 pass, 1 regressed,
-    /// 2 cannot judge (not comparable, reference missing, or nothing could be judged).
+    /// The regression gate: exit 0 pass, 1 regressed, 2 cannot judge. By default it builds the
+    /// base revision (`--against`, default: the merge-base with main) and runs base and current
+    /// alternately on this machine: the KB's kernels timed against the raw trie, and counted
+    /// instruction by instruction under valgrind. `--baseline FILE --current FILE` instead
+    /// judges two results files of one workload (cross-machine: ratios to a reference backend).
     Gate(GateArgs),
+    /// Time the knowledge base's single-thread kernels (snapshot, get hit and miss, scan of 100,
+    /// commit of 16) beside the raw trie operations they wrap; what the gate's timing tier runs.
+    Ops(OpsArgs),
     /// Soak the hybrid knowledge base with chaos (panicking writers, long snapshots, lease
     /// contention, bursts) under the isolation checker; exit code 1 on any violation or loss.
     Stress(StressArgs),
@@ -81,18 +87,80 @@ pub struct ReportArgs {
 
 #[derive(clap::Args, Debug)]
 pub struct GateArgs {
-    /// The reference results file (e.g. committed under reports/).
-    #[arg(long, value_name = "BASE.json")]
-    pub baseline: PathBuf,
-    /// The results file to judge.
-    #[arg(long, value_name = "CUR.json")]
-    pub current: PathBuf,
-    /// Worst tolerated change of a normalized metric beyond the repetitions' spread.
-    #[arg(long, default_value = "10%", value_parser = parse_fraction, value_name = "PCT")]
-    pub max_regression: f64,
-    /// Backend every other backend is normalized by; both files must have measured it.
+    /// Git revision to compare against (built in a temporary worktree, cached by commit).
+    /// Default: the merge-base of HEAD with `main`.
+    #[arg(long, value_name = "REV", conflicts_with_all = ["baseline", "base_bin"])]
+    pub against: Option<String>,
+    /// A harness binary to compare against instead of building a revision.
+    #[arg(long, value_name = "PATH", conflicts_with = "baseline")]
+    pub base_bin: Option<PathBuf>,
+    /// The harness binary to judge (default: this one, which must be a release build).
+    #[arg(long, value_name = "PATH", conflicts_with = "baseline")]
+    pub current_bin: Option<PathBuf>,
+    /// Timing tier: base/current pairs, run alternately (ABBA…).
+    #[arg(
+        long,
+        default_value_t = 20,
+        value_name = "N",
+        conflicts_with = "baseline"
+    )]
+    pub pairs: usize,
+    /// Timing tier: time per kernel in each run.
+    #[arg(long, default_value = "100ms", value_parser = parse_duration, conflicts_with = "baseline")]
+    pub time: Duration,
+    /// Skip the instruction tier (it needs valgrind).
+    #[arg(long, conflicts_with = "baseline")]
+    pub no_instructions: bool,
+    /// Skip the timing tier.
+    #[arg(long, conflicts_with_all = ["baseline", "no_instructions"])]
+    pub no_timing: bool,
+    /// Where the A/B gate keeps every run's output and its verdict (gate.json).
+    #[arg(
+        long,
+        default_value = "reports/gate",
+        value_name = "DIR",
+        conflicts_with = "baseline"
+    )]
+    pub out: PathBuf,
+    /// A/B: worst tolerated slowdown of a kernel (timing), or of its instruction count
+    /// (`--max-instructions`). Files: worst tolerated change of a normalized metric.
+    #[arg(long, value_parser = parse_fraction, value_name = "PCT")]
+    pub max_regression: Option<f64>,
+    /// A/B: worst tolerated growth of a kernel's instructions per op.
+    #[arg(long, default_value = "1%", value_parser = parse_fraction, value_name = "PCT")]
+    pub max_instructions: f64,
+    /// Files mode: the reference results file (e.g. committed under reports/baseline/).
+    #[arg(long, value_name = "BASE.json", requires = "current")]
+    pub baseline: Option<PathBuf>,
+    /// Files mode: the results file to judge.
+    #[arg(long, value_name = "CUR.json", requires = "baseline")]
+    pub current: Option<PathBuf>,
+    /// Files mode: the backend every other backend is normalized by; both files must have it.
     #[arg(long, value_name = "NAME", default_value = DEFAULT_REFERENCE)]
     pub reference: String,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct OpsArgs {
+    /// Time per kernel.
+    #[arg(long, default_value = "200ms", value_parser = parse_duration)]
+    pub time: Duration,
+    /// Point keys in the fixture.
+    #[arg(long, default_value_t = 20_000, value_name = "N")]
+    pub points: u64,
+    /// Scan groups of 100 keys in the fixture.
+    #[arg(long, default_value_t = 100, value_name = "N")]
+    pub groups: u64,
+    /// Also write the timings as JSON to FILE (`-`: stdout only, as JSON).
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<PathBuf>,
+    /// Instead of timing, run KERNEL (`get-hit/kb`, `commit-16/raw`, `hot-loop`, or `all`) this
+    /// many times inside one function, for callgrind to count (see the gate's instruction tier).
+    #[arg(long, value_name = "N", requires = "kernel")]
+    pub count: Option<u64>,
+    /// The kernel to run with `--count`.
+    #[arg(long, value_name = "KERNEL", requires = "count")]
+    pub kernel: Option<String>,
 }
 
 #[derive(clap::Args, Debug)]
@@ -170,6 +238,26 @@ pub struct StressArgs {
     pub history: Option<PathBuf>,
 }
 
+impl GateArgs {
+    fn ab_options(&self) -> crate::ab::AbArgs {
+        let defaults = analysis::ab::AbOptions::default();
+        crate::ab::AbArgs {
+            against: self.against.clone(),
+            base_bin: self.base_bin.clone(),
+            current_bin: self.current_bin.clone(),
+            pairs: (!self.no_timing).then_some(self.pairs),
+            time: self.time,
+            instructions: !self.no_instructions,
+            out: self.out.clone(),
+            judge: analysis::ab::AbOptions {
+                max_regression: self.max_regression.unwrap_or(defaults.max_regression),
+                max_instructions: self.max_instructions,
+                ..defaults
+            },
+        }
+    }
+}
+
 impl RunArgs {
     pub fn options(&self) -> RunOptions {
         RunOptions {
@@ -211,6 +299,7 @@ pub fn main() -> ExitCode {
         }
         Command::Report(a) => report(&a),
         Command::Gate(a) => gate(&a),
+        Command::Ops(a) => ops(&a),
         Command::CheckHistory { file } => check_history(&file),
         Command::Audit { out } => audit(&out),
         Command::Stress(a) => stress(&a),
@@ -284,18 +373,56 @@ fn report(a: &ReportArgs) -> ExitCode {
 
 /// `harness gate`: exit 0 pass, 1 regressed, 2 cannot judge.
 fn gate(a: &GateArgs) -> ExitCode {
-    let (base, cur) = match (load(&a.baseline), load(&a.current)) {
+    let (Some(baseline), Some(current)) = (&a.baseline, &a.current) else {
+        return crate::ab::gate(&a.ab_options());
+    };
+    let (base, cur) = match (load(baseline), load(current)) {
         (Ok(b), Ok(c)) => (b, c),
         (Err(code), _) | (_, Err(code)) => return code,
     };
     let opts = GateOptions {
-        max_regression: a.max_regression,
+        max_regression: a
+            .max_regression
+            .unwrap_or(GateOptions::default().max_regression),
         reference: a.reference.clone(),
         ..GateOptions::default()
     };
     let outcome = analysis::gate::gate(&base, &cur, &opts);
     print!("{}", report::gate::render(&outcome));
     ExitCode::from(outcome.exit_code())
+}
+
+/// `harness ops`: the timing table (and JSON), or a counted run.
+fn ops(a: &OpsArgs) -> ExitCode {
+    let o = crate::ops::OpsOptions {
+        points: a.points,
+        groups: a.groups,
+        time: a.time,
+    };
+    if let (Some(n), Some(kernel)) = (a.count, &a.kernel) {
+        return match crate::ops::count(&o, kernel, n) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::from(2)
+            }
+        };
+    }
+    let run = crate::ops::time(&o, |k| crate::ops::progress(&format!("timing {k}")));
+    crate::ops::progress("");
+    let json = serde_json::to_string_pretty(&run).expect("plain data serializes");
+    match a.json.as_deref() {
+        Some(p) if p == std::path::Path::new("-") => println!("{json}"),
+        Some(p) => {
+            if let Err(e) = results::fs::write_atomic(p, json.as_bytes()) {
+                eprintln!("error: cannot write `{}` ({e})", p.display());
+                return ExitCode::from(2);
+            }
+            print!("{}", crate::ops::render(&run));
+        }
+        None => print!("{}", crate::ops::render(&run)),
+    }
+    ExitCode::SUCCESS
 }
 
 /// Parses `10%` or `0.1` into a fraction.

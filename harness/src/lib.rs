@@ -25,13 +25,16 @@
 //! May depend on: every other crate of the workspace (it is the top of the tree); nothing
 //! depends on it but the benches.
 
+mod ab;
 mod audit;
 pub mod backends;
 pub mod cli;
 mod env;
 mod error;
+pub mod kernels;
 mod merge;
 pub mod metrics;
+mod ops;
 mod options;
 mod output;
 mod pacing;
