@@ -34,6 +34,9 @@ pub struct Stats {
     pub retired_pending: usize,
     /// Superseded versions freed.
     pub versions_freed: u64,
+    /// Freeings that panicked (a value's `Drop` did), of superseded versions or of a writer's
+    /// previous copy of its partition; the commit and reclamation went on.
+    pub drop_panics: u64,
 }
 
 /// The Pattern D knowledge base: lock-free snapshot readers, exclusive partition writers.
@@ -78,7 +81,7 @@ impl<V: Value> KnowledgeBase<V> {
             wake: reclaimer
                 .as_ref()
                 .filter(|_| wake_after_commit)
-                .map(Reclaimer::handle),
+                .map(Reclaimer::waker),
             aborted_batches: AtomicU64::new(0),
             revoked: AtomicU64::new(0),
         });
@@ -136,6 +139,7 @@ impl<V: Value> KnowledgeBase<V> {
             staged: committed.clone(),
             committed,
             dirty: false,
+            not_sync: std::marker::PhantomData,
         }
     }
 
@@ -199,6 +203,7 @@ impl<V: Value> KnowledgeBase<V> {
             leases_revoked: shared.revoked.load(Ordering::Relaxed),
             retired_pending: retired.pending(),
             versions_freed: retired.freed_count(),
+            drop_panics: retired.drop_panics(),
         }
     }
 }

@@ -7,7 +7,7 @@
 use std::time::{Duration, Instant};
 
 use crate::error::{render, LeaseError};
-use crate::sync::{lock, AtomicU64, Condvar, Mutex, Ordering};
+use crate::sync::{lock, wait_timeout, AtomicU64, Condvar, Mutex, Ordering};
 
 /// Identifies one grant of a lease; never reused.
 pub type LeaseId = u64;
@@ -91,11 +91,7 @@ impl Leases {
                             waited,
                         });
                     }
-                    table = self
-                        .released
-                        .wait_timeout(table, timeout - waited)
-                        .unwrap_or_else(|poisoned| poisoned.into_inner())
-                        .0;
+                    table = wait_timeout(&self.released, table, timeout - waited);
                 }
                 other => return other,
             }

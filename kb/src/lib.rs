@@ -13,7 +13,8 @@
 //!   [`commit`](Writer::commit)s: under a short commit lock it clones the current root, grafts its
 //!   partition into it (O(prefix depth)) and swaps the result in as the next version;
 //! - replaced versions are freed once no snapshot holds them — by the committing writer and a
-//!   background sweep ([`Reclaim`]) — so a reader never pays for freeing a version.
+//!   background sweep ([`Reclaim`]) — so while the knowledge base lives, a reader never pays for
+//!   freeing a version (after it is dropped, the last snapshot of a version frees it).
 //!
 //! # Trade-offs
 //! - Reads are as fast as raw `PathMap` reads on a snapshot; acquiring a snapshot costs one
@@ -85,21 +86,20 @@
 //! # Layout
 //! [`sync`](crate) names the primitives (loom under `--cfg loom`); [`protocol`] publishes
 //! versions; [`lease`] grants partitions; [`retire`] holds replaced versions until their last
-//! reader lets go; the reclaimer frees them. The protocol, lease and retire modules are exactly
-//! what `kb/tests/loom.rs` model-checks (`cargo loom`).
+//! reader lets go; [`reclaimer`] frees them. The protocol, lease, retire and reclaimer modules are
+//! exactly what `kb/tests/loom.rs` model-checks (`cargo loom`).
 
 #![warn(missing_docs)]
 
 mod error;
 pub mod lease;
 pub mod protocol;
+pub mod reclaimer;
 pub mod retire;
 mod sync;
 
 #[cfg(not(loom))]
 mod knowledge_base;
-#[cfg(not(loom))]
-mod reclaimer;
 #[cfg(not(loom))]
 mod seed;
 #[cfg(not(loom))]
@@ -115,7 +115,6 @@ pub use error::{CommitError, Error, LeaseError, WriteError};
 #[cfg(not(loom))]
 pub use knowledge_base::{KnowledgeBase, Stats};
 pub use pathmap::PathMap;
-#[cfg(not(loom))]
 pub use reclaimer::Reclaim;
 #[cfg(not(loom))]
 pub use seed::{LiveKnowledgeBase, Update};

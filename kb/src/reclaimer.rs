@@ -1,15 +1,17 @@
-//! The reclaimer: a background thread that frees retired versions once no reader holds them.
+//! The reclaimer: a background thread that frees retired versions once no reader holds them, how
+//! a committing writer wakes it, and how it stops. Model-checked with loom (`kb/tests/loom.rs`):
+//! it names its primitives through `crate::sync`, where a plain wait stands in for a wait with a
+//! timeout (a model has no clock: the thread runs when woken).
 
-use std::sync::atomic::AtomicBool;
-use std::thread::{self, JoinHandle, Thread};
 use std::time::Duration;
 
-use crate::protocol::Version;
 use crate::retire::Retired;
-use crate::sync::{Arc, Ordering};
+use crate::sync::{lock, thread, wait_timeout, Arc, Condvar, Mutex};
 
-/// When superseded versions are freed. Either way a reader never frees a version: the retired
-/// list holds a reference to every superseded version until it is freed here.
+/// When superseded versions are freed. Either way, while the knowledge base or one of its
+/// writers lives, a reader never frees a version: the retired list holds a reference to every
+/// superseded version until it is freed here. (Once all of them are gone, a snapshot still held
+/// is the last reference to its version, and frees it when dropped.)
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Reclaim {
     /// The committing writer frees, right after publishing (outside the commit lock), every
@@ -41,50 +43,96 @@ impl Default for Reclaim {
     }
 }
 
-/// The running background thread.
-pub(crate) struct Reclaimer {
-    thread: Option<JoinHandle<()>>,
-    stop: Arc<AtomicBool>,
+/// What the background thread and its wakers share: whether a wake-up is pending and whether
+/// the thread was told to stop, under one lock so that neither can be lost.
+struct Signal {
+    state: Mutex<SignalState>,
+    changed: Condvar,
+}
+
+#[derive(Default)]
+struct SignalState {
+    pending: bool,
+    stopped: bool,
+}
+
+/// A handle on the background thread for the writers: wakes it while it runs.
+pub struct Waker {
+    signal: Arc<Signal>,
+}
+
+impl Waker {
+    /// Wakes the thread; `false` if it has stopped (its knowledge base was dropped), and the
+    /// caller must free what it retired itself. Once this returned `true`, the thread sweeps at
+    /// least once more — after a stop too — so what the caller retired before is not left behind.
+    pub fn wake(&self) -> bool {
+        let mut state = lock(&self.signal.state);
+        if state.stopped {
+            return false;
+        }
+        state.pending = true;
+        self.signal.changed.notify_one();
+        true
+    }
+}
+
+/// After a commit retired a version: wake the reclaimer, or — with none, or once it has stopped
+/// — free on the calling thread.
+pub fn after_publish<T>(waker: Option<&Waker>, retired: &Retired<T>) {
+    if !waker.is_some_and(Waker::wake) {
+        retired.collect();
+    }
+}
+
+/// The running background thread; dropping it stops the thread after a last sweep.
+pub struct Reclaimer {
+    thread: Option<thread::JoinHandle<()>>,
+    signal: Arc<Signal>,
 }
 
 impl Reclaimer {
-    pub(crate) fn spawn<T: Send + Sync + 'static>(
-        retired: Arc<Retired<Version<T>>>,
-        interval: Duration,
-    ) -> Self {
-        let stop = Arc::new(AtomicBool::new(false));
-        let flag = Arc::clone(&stop);
+    /// Starts the thread: it sweeps `retired` when woken and every `interval`.
+    pub fn spawn<T: Send + Sync + 'static>(retired: Arc<Retired<T>>, interval: Duration) -> Self {
+        let signal = Arc::new(Signal {
+            state: Mutex::new(SignalState::default()),
+            changed: Condvar::new(),
+        });
+        let theirs = Arc::clone(&signal);
         let thread = thread::Builder::new()
             .name("kb-reclaimer".into())
-            .spawn(move || {
-                // Acquire pairs with the Release in `Drop`: nothing to publish beyond the flag.
-                while !flag.load(Ordering::Acquire) {
-                    retired.collect();
-                    thread::park_timeout(interval);
-                }
+            .spawn(move || loop {
                 retired.collect();
+                let mut state = lock(&theirs.state);
+                if !state.pending && !state.stopped {
+                    state = wait_timeout(&theirs.changed, state, interval);
+                }
+                if state.stopped {
+                    drop(state);
+                    retired.collect();
+                    return;
+                }
+                state.pending = false;
             })
             .expect("cannot spawn the kb-reclaimer thread");
         Reclaimer {
             thread: Some(thread),
-            stop,
+            signal,
         }
     }
 
-    pub(crate) fn handle(&self) -> Thread {
-        self.thread
-            .as_ref()
-            .expect("reclaimer running")
-            .thread()
-            .clone()
+    /// What a committing writer needs to wake the thread, or to see that it has stopped.
+    pub fn waker(&self) -> Waker {
+        Waker {
+            signal: Arc::clone(&self.signal),
+        }
     }
 }
 
 impl Drop for Reclaimer {
     fn drop(&mut self) {
-        self.stop.store(true, Ordering::Release);
+        lock(&self.signal.state).stopped = true;
+        self.signal.changed.notify_one();
         if let Some(thread) = self.thread.take() {
-            thread.thread().unpark();
             let _ = thread.join();
         }
     }

@@ -15,6 +15,7 @@ pub struct Retired<T> {
     list: Mutex<Vec<Arc<T>>>,
     retired: AtomicU64,
     freed: AtomicU64,
+    drop_panics: AtomicU64,
 }
 
 impl<T> Default for Retired<T> {
@@ -30,6 +31,7 @@ impl<T> Retired<T> {
             list: Mutex::new(Vec::new()),
             retired: AtomicU64::new(0),
             freed: AtomicU64::new(0),
+            drop_panics: AtomicU64::new(0),
         }
     }
 
@@ -42,6 +44,11 @@ impl<T> Retired<T> {
 
     /// Frees every retired version that no reader holds any more; returns how many it freed.
     /// The freeing happens on the calling thread, outside the list's lock.
+    ///
+    /// A version whose drop panics (a value's `Drop` did) counts as freed, and the panic stops
+    /// there ([`drop_panics`](Self::drop_panics)): the collector — a committing writer, or the
+    /// background reclaimer — carries on, and so does reclamation. The panic hook has already
+    /// reported it.
     pub fn collect(&self) -> usize {
         let candidates = std::mem::take(&mut *lock(&self.list));
         if candidates.is_empty() {
@@ -59,9 +66,26 @@ impl<T> Retired<T> {
             lock(&self.list).append(&mut held);
         }
         let n = free.len();
-        drop(free);
+        for version in free {
+            self.drop_catching(version);
+        }
         self.freed.fetch_add(n as u64, Ordering::Relaxed);
         n
+    }
+
+    /// Drops `x`, stopping a panic of its drop there and counting it in
+    /// [`drop_panics`](Self::drop_panics).
+    pub fn drop_catching<X>(&self, x: X) {
+        let dropped = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| drop(x)));
+        if dropped.is_err() {
+            self.drop_panics.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    /// Drops that panicked: of versions (each also counted as freed), and of a writer's previous
+    /// copy of its partition.
+    pub fn drop_panics(&self) -> u64 {
+        self.drop_panics.load(Ordering::Relaxed)
     }
 
     /// Versions retired so far.

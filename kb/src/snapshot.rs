@@ -13,8 +13,10 @@ use crate::Value;
 /// One published version of the knowledge base. It never changes, however many commits follow.
 ///
 /// Cheap to clone (a reference count), `'static`, `Send + Sync`: hand it to any thread. Holding
-/// it keeps that version's nodes alive (shared with newer versions where unchanged); dropping it
-/// never frees anything — the reclaimer does that.
+/// it keeps that version's nodes alive (shared with newer versions where unchanged). While its
+/// knowledge base lives, dropping a snapshot never frees anything — the reclaimer does that.
+/// Once the knowledge base and its writers are gone, nothing is left to reclaim: the last
+/// snapshot of a version frees it, on the thread that drops it.
 pub struct Snapshot<V: Value> {
     pub(crate) version: Arc<Version<PathMap<V>>>,
 }

@@ -15,6 +15,24 @@ pub(crate) use loom::sync::atomic::{AtomicU64, Ordering};
 #[cfg(not(loom))]
 pub(crate) use std::sync::atomic::{AtomicU64, Ordering};
 
+#[cfg(loom)]
+pub(crate) use loom::thread;
+#[cfg(not(loom))]
+pub(crate) use std::thread;
+
+/// Waits on `condvar` until notified or `timeout` has passed (spurious wake-ups included),
+/// ignoring poison like [`lock`]. Under loom, which has no clock, until notified.
+pub(crate) fn wait_timeout<'a, T>(
+    condvar: &Condvar,
+    guard: MutexGuard<'a, T>,
+    timeout: std::time::Duration,
+) -> MutexGuard<'a, T> {
+    match condvar.wait_timeout(guard, timeout) {
+        Ok((guard, _)) => guard,
+        Err(poisoned) => poisoned.into_inner().0,
+    }
+}
+
 /// Locks `m`, ignoring poison.
 ///
 /// Every critical section in this crate leaves its data consistent before it can panic (state is

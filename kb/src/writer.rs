@@ -1,5 +1,7 @@
 //! Writers: an exclusive partition lease plus a private staged batch.
 
+use std::{cell::Cell, marker::PhantomData};
+
 use pathmap::zipper::{ZipperInfallibleSubtries, ZipperMoving, ZipperWriting};
 use pathmap::PathMap;
 
@@ -15,6 +17,18 @@ use crate::Value;
 /// as they are first written). Nothing is visible to readers until [`commit`](Self::commit),
 /// which publishes the whole batch at once. The writer keeps its lease across commits; dropping
 /// it (or unwinding through it after a panic) discards any uncommitted batch and releases the lease.
+///
+/// A writer is `Send` (hand it to the thread that writes) but not `Sync`: its private maps are
+/// pathmap maps, whose never-written root is created lazily from `&self`, so two threads calling
+/// [`get`](Self::get) on one `&Writer` could both create it — a data race. Sharing one is
+/// refused at compile time:
+///
+/// ```compile_fail
+/// fn shared<T: Sync>(_: &T) {}
+/// let kb = hybrid_kb::KnowledgeBase::<u64>::new();
+/// let writer = kb.writer("p/").unwrap();
+/// shared(&writer); // error: `Writer<u64>` cannot be shared between threads safely
+/// ```
 pub struct Writer<V: Value> {
     pub(crate) shared: Arc<Shared<V>>,
     pub(crate) prefix: Vec<u8>,
@@ -25,6 +39,8 @@ pub struct Writer<V: Value> {
     /// The partition as last published by this writer (for `rollback`).
     pub(crate) committed: PathMap<V>,
     pub(crate) dirty: bool,
+    /// Not `Sync` (see above); still `Send`.
+    pub(crate) not_sync: PhantomData<Cell<()>>,
 }
 
 impl<V: Value> Writer<V> {
@@ -115,7 +131,10 @@ impl<V: Value> Writer<V> {
                 false => Err(lost()),
             };
         }
+        // Both clones happen before publication: a value's `clone` that panics leaves nothing
+        // published and the batch still staged. After publication nothing can fail.
         let batch = self.staged.clone();
+        let committed = self.staged.clone();
         let number = shared.publisher.publish(|root: &PathMap<V>| {
             // Under the commit lock: a revoke cannot interleave (it takes the same lock).
             if !shared.leases.is_held(self.lease) {
@@ -126,7 +145,10 @@ impl<V: Value> Writer<V> {
             crate::shared::prepare_for_sharing(&next);
             Ok(next)
         })?;
-        self.committed = self.staged.clone();
+        // The previous copy may hold the last reference to old values: their drop must not
+        // unwind out of a commit that has published.
+        let previous = std::mem::replace(&mut self.committed, committed);
+        shared.publisher.retired().drop_catching(previous);
         self.dirty = false;
         shared.after_publish();
         #[cfg(feature = "slowdown")]

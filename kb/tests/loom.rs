@@ -20,8 +20,13 @@
 
 use std::convert::Infallible;
 
-use hybrid_kb::lease::Leases;
+use std::time::Duration;
+
+use hybrid_kb::lease::{LeaseId, Leases};
 use hybrid_kb::protocol::{Publisher, Version};
+use hybrid_kb::reclaimer::{after_publish, Reclaimer};
+use hybrid_kb::retire::Retired;
+use hybrid_kb::LeaseError;
 use loom::cell::UnsafeCell;
 use loom::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use loom::sync::{Arc, Mutex, RwLock};
@@ -29,13 +34,27 @@ use loom::thread;
 
 type Slots = [u64; 4];
 
-/// Runs `f` under every interleaving loom explores, and reports how many that was.
+/// Runs `f` under every interleaving loom explores within the preemption bound, and reports how
+/// many that was.
 #[track_caller]
 fn model(f: impl Fn() + Sync + Send + 'static) {
+    run_model(Some(6), f)
+}
+
+/// Runs `f` under every interleaving, with no preemption bound: for the models small enough to
+/// be explored completely.
+#[track_caller]
+fn exhaustive(f: impl Fn() + Sync + Send + 'static) {
+    run_model(None, f)
+}
+
+/// `LOOM_MAX_PREEMPTIONS`, when set, overrides `bound`.
+#[track_caller]
+fn run_model(bound: Option<usize>, f: impl Fn() + Sync + Send + 'static) {
     use std::sync::atomic::{AtomicUsize as StdCount, Ordering::Relaxed};
     let mut builder = loom::model::Builder::new();
-    if builder.preemption_bound.is_none() {
-        builder.preemption_bound = Some(6);
+    if std::env::var_os("LOOM_MAX_PREEMPTIONS").is_none() {
+        builder.preemption_bound = bound;
     }
     let iterations = std::sync::Arc::new(StdCount::new(0));
     let (count, caller, start) = (
@@ -408,6 +427,156 @@ fn loom_catches_a_revocation_that_races_commits() {
     revoke_then_relet(false);
 }
 
+/// A lease handed over by release: the waiting writer is woken and gets it (a lost wake-up
+/// would deadlock, which loom reports), and builds on the previous holder's last commit because
+/// it reads its partition after the grant, as `KnowledgeBase::writer_wait` does. The wrong
+/// variant reads it before waiting.
+fn handover(read_after_grant: bool) {
+    model(move || {
+        let root = Arc::new(Publisher::<Slots>::new([0; 4]));
+        let leases = Arc::new(Leases::new());
+        let first = leases.try_acquire(b"p/", "first").unwrap();
+        let second = {
+            let (root, leases) = (root.clone(), leases.clone());
+            thread::spawn(move || {
+                let early = (!read_after_grant).then(|| root.load().value[0]);
+                let id = leases
+                    .acquire_timeout(b"p/", "second", Duration::from_secs(3600))
+                    .expect("the released lease is granted");
+                let base = early.unwrap_or_else(|| root.load().value[0]);
+                root.publish::<Infallible>(|s| Ok(batch(0, base + 10)(s)))
+                    .unwrap();
+                leases.release(id);
+            })
+        };
+        root.publish::<Infallible>(|s| Ok(batch(0, 1)(s))).unwrap();
+        leases.release(first);
+        second.join().unwrap();
+        assert_eq!(
+            root.load().value[0],
+            11,
+            "lost update: the new holder built on a partition read before its grant"
+        );
+        assert!(leases.held().is_empty());
+    });
+}
+
+#[test]
+fn a_released_lease_goes_to_its_waiter_with_the_last_commit() {
+    handover(true);
+}
+
+#[test]
+#[should_panic(expected = "lost update")]
+fn loom_catches_a_partition_read_before_the_grant() {
+    handover(false);
+}
+
+/// What `Writer::drop` does for its lease: releases it, also when the writer unwinds.
+struct LeaseGuard {
+    leases: Arc<Leases>,
+    id: LeaseId,
+}
+
+impl Drop for LeaseGuard {
+    fn drop(&mut self) {
+        self.leases.release(self.id);
+    }
+}
+
+/// A writer that panics mid-batch releases its lease while unwinding, and a writer waiting for
+/// the partition gets it. The wrong variant keeps the lease through the panic: the waiter then
+/// waits forever, a deadlock loom reports.
+fn unwinding_releases(release_while_unwinding: bool) {
+    model(move || {
+        let leases = Arc::new(Leases::new());
+        let id = leases.try_acquire(b"p/", "panicking").unwrap();
+        let guard = LeaseGuard {
+            leases: leases.clone(),
+            id,
+        };
+        let panicking = thread::spawn(move || {
+            let unwound = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
+                let guard = guard;
+                if !release_while_unwinding {
+                    std::mem::forget(guard);
+                }
+                // A panic mid-batch (without the panic hook's message on every iteration).
+                std::panic::resume_unwind(Box::new("writer panicked mid-batch"));
+            }));
+            assert!(unwound.is_err());
+        });
+        let id = leases
+            .acquire_timeout(b"p/", "waiting", Duration::from_secs(3600))
+            .expect("the lease of a writer that unwound is granted");
+        leases.release(id);
+        panicking.join().unwrap();
+    });
+}
+
+#[test]
+fn a_writer_unwinding_releases_its_lease_to_a_waiter() {
+    unwinding_releases(true);
+}
+
+#[test]
+#[should_panic]
+fn loom_catches_a_lease_kept_through_a_panic() {
+    unwinding_releases(false);
+}
+
+/// `writer_wait`'s wake-ups: one release wakes every writer it unblocks. Two writers wait for
+/// disjoint partitions under one held prefix; both are granted once it is released (waking only
+/// one would leave the other asleep for good, a deadlock loom reports; checked by turning
+/// `notify_all` into `notify_one` in `Leases::release`).
+#[test]
+fn a_release_wakes_every_writer_it_unblocks() {
+    exhaustive(|| {
+        let leases = Arc::new(Leases::new());
+        let held = leases.try_acquire(b"p/", "holder").unwrap();
+        let waiters: Vec<_> = [&b"p/a"[..], &b"p/b"[..]]
+            .into_iter()
+            .map(|prefix| {
+                let leases = leases.clone();
+                thread::spawn(move || {
+                    leases
+                        .acquire_timeout(prefix, "waiter", Duration::from_secs(3600))
+                        .expect("granted after the release")
+                })
+            })
+            .collect();
+        leases.release(held);
+        for waiter in waiters {
+            let id = waiter.join().unwrap();
+            assert!(leases.is_held(id));
+        }
+        assert_eq!(leases.held().len(), 2);
+    });
+}
+
+/// `writer_wait`'s timeouts: a writer whose wait runs out while the holder releases either gets
+/// the lease or a timeout naming the holder, and a timeout leaves nothing granted.
+#[test]
+fn a_timed_out_wait_names_the_holder_and_grants_nothing() {
+    exhaustive(|| {
+        let leases = Arc::new(Leases::new());
+        let held = leases.try_acquire(b"p/", "holder").unwrap();
+        let waiter = {
+            let leases = leases.clone();
+            thread::spawn(move || leases.acquire_timeout(b"p/", "waiter", Duration::ZERO))
+        };
+        leases.release(held);
+        match waiter.join().unwrap() {
+            Ok(id) => assert_eq!(leases.held().iter().map(|h| h.id).collect::<Vec<_>>(), [id]),
+            Err(LeaseError::Timeout { holder, .. }) => {
+                assert!(holder.contains("(holder)"), "{holder}");
+                assert!(leases.held().is_empty(), "a timed-out wait was granted");
+            }
+            Err(other) => panic!("unexpected {other:?}"),
+        }
+    });
+}
+
 // ---- retirement -------------------------------------------------------------------------------
 
 loom::thread_local! {
@@ -428,7 +597,7 @@ impl Drop for Tracked {
 /// while a snapshot holds it (the reader's value is intact until it lets go).
 #[test]
 fn retired_versions_are_freed_once_and_never_by_readers() {
-    model(|| {
+    exhaustive(|| {
         let drops = Arc::new(AtomicUsize::new(0));
         let root = Arc::new(Publisher::new(Tracked(drops.clone())));
         let reader = {
@@ -459,4 +628,80 @@ fn retired_versions_are_freed_once_and_never_by_readers() {
         assert_eq!(root.retired().pending(), 0);
         assert_eq!(root.retired().freed_count(), 2);
     });
+}
+
+/// Two collectors at once — a committing writer and the sweep — and a reader letting go of the
+/// version it held: each retired version is freed exactly once, never by the reader.
+#[test]
+fn two_collectors_free_each_version_once() {
+    exhaustive(|| {
+        let drops = Arc::new(AtomicUsize::new(0));
+        let root = Arc::new(Publisher::new(Tracked(drops.clone())));
+        let held = root.load(); // a reader's snapshot of version 1
+        for _ in 0..2 {
+            root.publish::<Infallible>(|_| Ok(Tracked(drops.clone())))
+                .unwrap();
+        }
+        let collectors: Vec<_> = (0..2)
+            .map(|_| {
+                let root = root.clone();
+                thread::spawn(move || root.retired().collect())
+            })
+            .collect();
+        let reader = thread::spawn(move || {
+            IS_READER.with(|r| r.set(true));
+            drop(held);
+        });
+        let freed: usize = collectors.into_iter().map(|c| c.join().unwrap()).sum();
+        reader.join().unwrap();
+        let late = root.retired().collect();
+        assert_eq!(freed + late, 2, "each of the 2 retired versions freed once");
+        assert_eq!(drops.load(Ordering::Relaxed), 2);
+        assert_eq!(root.retired().pending(), 0);
+    });
+}
+
+/// The reclaimer stops while a writer keeps committing (its knowledge base dropped, the writer
+/// alive): the thread is joined (a lost wake-up would deadlock), and nothing the writer retires
+/// is left behind — before the stop the thread frees it, after it the writer does
+/// (`reclaimer::after_publish`). The wrong variant only wakes, as before: the versions a writer
+/// retires after the stop pile up.
+fn reclaimer_stops(free_after_stop: bool) {
+    exhaustive(move || {
+        let drops = Arc::new(AtomicUsize::new(0));
+        let retired = Arc::new(Retired::new());
+        let reclaimer = Reclaimer::spawn(retired.clone(), Duration::from_secs(3600));
+        let waker = reclaimer.waker();
+        let writer = {
+            let (retired, drops) = (retired.clone(), drops.clone());
+            thread::spawn(move || {
+                retired.retire(Arc::new(Tracked(drops.clone())));
+                match free_after_stop {
+                    true => after_publish(Some(&waker), &retired),
+                    false => {
+                        waker.wake();
+                    }
+                }
+            })
+        };
+        drop(reclaimer); // stop, wake, join
+        writer.join().unwrap();
+        assert_eq!(
+            retired.pending(),
+            0,
+            "versions piled up after the reclaimer stopped"
+        );
+        assert_eq!(drops.load(Ordering::Relaxed), 1);
+    });
+}
+
+#[test]
+fn a_stopping_reclaimer_leaves_nothing_behind() {
+    reclaimer_stops(true);
+}
+
+#[test]
+#[should_panic(expected = "piled up")]
+fn loom_catches_a_writer_that_only_wakes_a_stopped_reclaimer() {
+    reclaimer_stops(false);
 }
