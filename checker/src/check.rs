@@ -118,6 +118,11 @@ impl<'p> ReaderCheck<'p> {
         w.values[(b - w.base) as usize]
     }
 
+    /// The batch per partition the current (or last) snapshot's markers claimed.
+    pub fn cut(&self) -> &[u64] {
+        &self.cut
+    }
+
     /// Starts a snapshot; `acked_before[p]` = last batch of `p` acknowledged before it was taken.
     pub fn begin(&mut self, acked_before: &[u64]) {
         self.acked_before.copy_from_slice(acked_before);

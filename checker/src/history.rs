@@ -41,6 +41,7 @@ use results::Verdict;
 
 use crate::{
     check::{Class, Counts, ReaderCheck, Violation},
+    consistency,
     forks::forked_cuts,
     plan::{Plan, Write},
 };
@@ -108,8 +109,14 @@ pub struct Recheck {
     pub commits_off_plan: u64,
     pub counts: Counts,
     pub samples: Vec<Violation>,
+    /// The point has its `final` line: without it lost updates cannot be judged, and the
+    /// verdict is [`Verdict::NotChecked`].
+    pub concluded: bool,
     pub verdict: Verdict,
 }
+
+/// Events with their 1-based line numbers.
+type Numbered = Vec<(usize, Event)>;
 
 /// Parse errors say which line and how to fix it.
 #[derive(Debug)]
@@ -121,9 +128,11 @@ impl std::fmt::Display for HistoryError {
     }
 }
 
-/// Re-checks every point of a history read from `input`.
+/// Re-checks every point of a history read from `input`. A file that is malformed or
+/// contradicts itself (see [`crate::consistency`]) is an error naming the line.
 pub fn recheck(input: impl BufRead, origin: &str) -> Result<Vec<Recheck>, HistoryError> {
-    let mut points: Vec<(Event, Vec<Event>)> = Vec::new();
+    // Per point: its header's line, the header, and its events with their line numbers.
+    let mut points: Vec<(usize, Event, Numbered)> = Vec::new();
     for (i, line) in input.lines().enumerate() {
         let line = line.map_err(|e| HistoryError(format!("{origin}: cannot read ({e})")))?;
         if line.trim().is_empty() {
@@ -131,14 +140,15 @@ pub fn recheck(input: impl BufRead, origin: &str) -> Result<Vec<Recheck>, Histor
         }
         let ev: Event = serde_json::from_str(&line).map_err(|e| {
             HistoryError(format!(
-                "{origin}:{}: not a history event ({e}); pass a file written by `harness run --history FILE`",
-                i + 1
+                "{origin}:{}: not a history event ({}); pass a file written by `harness run --history FILE`",
+                i + 1,
+                clip(&e.to_string())
             ))
         })?;
         match ev {
-            Event::Header { .. } => points.push((ev, Vec::new())),
+            Event::Header { .. } => points.push((i + 1, ev, Vec::new())),
             other => match points.last_mut() {
-                Some((_, events)) => events.push(other),
+                Some((_, _, events)) => events.push((i + 1, other)),
                 None => {
                     return Err(HistoryError(format!(
                         "{origin}:{}: event before any header; the file must start with a `header` line",
@@ -153,31 +163,81 @@ pub fn recheck(input: impl BufRead, origin: &str) -> Result<Vec<Recheck>, Histor
             "{origin}: no `header` line; pass a file written by `harness run --history FILE`"
         )));
     }
-    Ok(points
+    points
         .iter()
-        .map(|(h, evs)| recheck_point(h, evs))
-        .collect())
+        .map(|(line, header, events)| {
+            let plan = plan_of(origin, *line, header)?;
+            let shape = consistency::Shape::of(origin, &plan, header);
+            let concluded = consistency::check_point(&shape, events)?;
+            let events: Vec<&Event> = events.iter().map(|(_, e)| e).collect();
+            Ok(recheck_point(header, &plan, &events, concluded))
+        })
+        .collect()
 }
 
-fn recheck_point(header: &Event, events: &[Event]) -> Recheck {
+/// A serde message cut to a readable length (a junk line can be megabytes long).
+fn clip(message: &str) -> String {
+    const MAX: usize = 200;
+    match message.char_indices().nth(MAX) {
+        Some((at, _)) => format!("{}…", &message[..at]),
+        None => message.to_string(),
+    }
+}
+
+/// Batch sizes a history may declare (the plan's checked keys are four per batch slot).
+const MAX_BATCH_SIZE: u32 = 1 << 20;
+
+/// The plan a header declares, after checking the header.
+fn plan_of(origin: &str, line: usize, header: &Event) -> Result<Plan, HistoryError> {
+    let Event::Header {
+        seed,
+        batch_size,
+        keys,
+        partitions,
+        ..
+    } = header
+    else {
+        unreachable!("points start with a header")
+    };
+    let bad = |what: String| {
+        HistoryError(format!(
+            "{origin}:{line}: {what}; pass a file written by `harness run --history FILE`"
+        ))
+    };
+    if partitions.is_empty() {
+        return Err(bad("header.partitions is empty".into()));
+    }
+    if !(1..=MAX_BATCH_SIZE).contains(batch_size) {
+        return Err(bad(format!(
+            "header.batch_size {batch_size} is outside 1..={MAX_BATCH_SIZE}"
+        )));
+    }
+    let plan = Plan::new(*seed, *batch_size);
+    if *keys != plan.keys() {
+        return Err(bad(format!(
+            "header.keys = {keys}, but batch size {batch_size} checks {} keys",
+            plan.keys()
+        )));
+    }
+    Ok(plan)
+}
+
+fn recheck_point(header: &Event, plan: &Plan, events: &[&Event], concluded: bool) -> Recheck {
     let Event::Header {
         backend,
         point,
         repetition,
-        seed,
-        batch_size,
         partitions,
         ..
     } = header
     else {
         unreachable!("grouped under a header")
     };
-    let plan = Plan::new(*seed, *batch_size);
     let n = partitions.len();
     let mut readers: BTreeMap<usize, ReaderCheck> = BTreeMap::new();
-    let mut final_check = ReaderCheck::new(&plan, n);
+    let mut final_check = ReaderCheck::new(plan, n);
     let (mut commits, mut off_plan) = (0, 0);
-    for ev in events {
+    for &ev in events {
         match ev {
             Event::Commit {
                 writer,
@@ -204,7 +264,7 @@ fn recheck_point(header: &Event, events: &[Event]) -> Recheck {
             } => {
                 let ch = readers
                     .entry(*reader)
-                    .or_insert_with(|| ReaderCheck::new(&plan, n));
+                    .or_insert_with(|| ReaderCheck::new(plan, n));
                 ch.begin(acked_before);
                 for r in reads {
                     match r {
@@ -252,7 +312,12 @@ fn recheck_point(header: &Event, events: &[Event]) -> Recheck {
         repetition: *repetition,
         commits,
         commits_off_plan: off_plan,
-        verdict: Verdict::of(&counts, exercised),
+        verdict: if concluded {
+            Verdict::of(&counts, exercised)
+        } else {
+            Verdict::NotChecked
+        },
+        concluded,
         counts,
         samples,
     }
@@ -303,7 +368,9 @@ mod tests {
             Event::Final {
                 acked: vec![1],
                 markers: vec![Some(Plan::marker(1, chain))],
-                keys: vec![],
+                keys: vec![(0..plan.keys())
+                    .map(|k| (k, plan.expected(0, 1, k)))
+                    .collect()],
             },
         ];
         let text: String = lines

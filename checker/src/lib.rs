@@ -6,7 +6,8 @@
 //! - [`marker`]: the encodings of the marker and of a checked value;
 //! - [`check`]: one reader's snapshots validated against the plan, violations counted by class;
 //! - [`forks`]: whether every reader's cuts form one chain;
-//! - [`history`]: the history file's events, and the offline re-check of a file.
+//! - [`history`]: the history file's events, and the offline re-check of a file, after
+//!   `consistency` has held the file's lines to each other.
 //!
 //! Soundness rests on one fact of the design under test: each partition has exactly one writer,
 //! so every key's version order is that writer's commit order, and the marker tells a reader
@@ -18,6 +19,7 @@
 //! May depend on: the results schema, serde. Nothing else.
 
 pub mod check;
+mod consistency;
 pub mod forks;
 pub mod history;
 pub mod marker;

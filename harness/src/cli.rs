@@ -65,7 +65,8 @@ pub enum Command {
         out: PathBuf,
     },
     /// Re-check a `--history` file offline with the same isolation checker; prints a verdict per
-    /// point; exit code 1 if any violation, 2 if the file cannot be read.
+    /// point; exit code 1 if any violation, 2 if the file cannot be read, contradicts itself
+    /// (a commit missing, a cut edited, a final key removed) or has no `final` line.
     CheckHistory {
         /// A JSON Lines file written by `harness run --history FILE`.
         file: PathBuf,
@@ -482,8 +483,20 @@ fn check_history(file: &std::path::Path) -> ExitCode {
                     );
                 }
             }
+            let open: Vec<String> = points
+                .iter()
+                .filter(|p| !p.concluded)
+                .map(|p| format!("{} {} rep {}", p.backend, p.point, p.repetition))
+                .collect();
             if any {
                 ExitCode::from(1)
+            } else if !open.is_empty() {
+                eprintln!(
+                    "error: cannot conclude: no `final` line for {} (the run was cut short, or \
+                     the file was), so lost updates cannot be judged",
+                    open.join(", ")
+                );
+                ExitCode::from(2)
             } else {
                 ExitCode::SUCCESS
             }

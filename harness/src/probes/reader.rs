@@ -151,7 +151,7 @@ impl<'a> ReaderProbe<'a> {
                     index: self.n,
                     acked_before: self.acked.clone(),
                     started_after: self.started.clone(),
-                    cut: self.check.cuts.last().cloned().unwrap_or_default(),
+                    cut: self.check.cut().to_vec(),
                     reads,
                 });
             } else {
