@@ -279,12 +279,12 @@ mod tests {
             partitions: vec!["w0/".into(), "w1/".into()],
             truncated: false,
         }];
-        let mut markers = vec![vec![], vec![]];
-        for p in 0..2 {
+        let mut markers: Vec<Vec<u64>> = vec![vec![], vec![]];
+        for (p, logged) in markers.iter_mut().enumerate() {
             let mut chain = plan.chain_start(p);
             for b in 1..=2 {
                 chain = plan.chain_step(p, chain, b);
-                markers[p].push(Plan::marker(b, chain));
+                logged.push(Plan::marker(b, chain));
                 events.push(Event::Commit {
                     writer: p,
                     batch: b,
