@@ -335,6 +335,9 @@ mod tests {
             .map_err(|e| e.to_string())
     }
 
+    /// An edit of a history's events.
+    type Edit = dyn FnOnce(&mut Vec<Event>);
+
     fn edited(edit: impl FnOnce(&mut Vec<Event>)) -> Result<bool, String> {
         let mut events = history();
         edit(&mut events);
@@ -350,7 +353,7 @@ mod tests {
     #[test]
     fn edits_that_contradict_the_file_are_errors_naming_the_line() {
         let commit = |e: &Event| matches!(e, Event::Commit { .. });
-        let cases: [(&str, Box<dyn FnOnce(&mut Vec<Event>)>); 8] = [
+        let cases: [(&str, Box<Edit>); 8] = [
             // A commit the snapshot relies on, dropped: the log jumps from 0 to 2.
             ("h:2: writer 0's commit log jumps from batch 0 to batch 2", Box::new(move |e| {
                 let i = e.iter().position(commit).unwrap();
