@@ -10,7 +10,7 @@ use workloads::{KeySampler, OpStream, Role, Skew, Spec};
 
 fn skews() -> Vec<(&'static str, Skew)> {
     vec![
-        ("uniform", Skew::Uniform),
+        ("uniform", Skew::Uniform {}),
         (
             "zipf_scrambled",
             Skew::Zipf {
@@ -44,7 +44,7 @@ fn skews() -> Vec<(&'static str, Skew)> {
             },
         ),
         ("latest", Skew::Latest { theta: 0.99 }),
-        ("sequential", Skew::Sequential),
+        ("sequential", Skew::Sequential {}),
     ]
 }
 

@@ -29,8 +29,9 @@ const BUCKET_DIVISOR: u64 = 128;
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Skew {
-    /// Every key equally likely.
-    Uniform,
+    /// Every key equally likely. (A struct variant with no fields, so that a field given to it
+    /// by mistake is an error rather than ignored.)
+    Uniform {},
     /// Rank `k` (1-based) drawn with probability ∝ `k^-theta`.
     Zipf {
         /// Exponent θ > 0 (YCSB uses 0.99).
@@ -59,7 +60,7 @@ pub enum Skew {
         theta: f64,
     },
     /// Indices in order from a per-thread starting point, wrapping around.
-    Sequential,
+    Sequential {},
 }
 
 fn yes() -> bool {
@@ -94,14 +95,14 @@ impl Skew {
     /// The short name used in labels.
     pub fn name(&self) -> &'static str {
         match self {
-            Skew::Uniform => "uniform",
+            Skew::Uniform {} => "uniform",
             Skew::Zipf {
                 scrambled: true, ..
             } => "zipf",
             Skew::Zipf { .. } => "zipf-unscrambled",
             Skew::Hotspot { .. } => "hotspot",
             Skew::Latest { .. } => "latest",
-            Skew::Sequential => "sequential",
+            Skew::Sequential {} => "sequential",
         }
     }
 }
@@ -246,7 +247,7 @@ impl KeySampler {
     pub fn new(skew: &Skew, n: u64, start: u64) -> KeySampler {
         assert!(n >= 1, "a key sampler needs at least one key");
         let kind = match *skew {
-            Skew::Uniform => Kind::Uniform(Uniform::new(0, n).expect("n ≥ 1")),
+            Skew::Uniform {} => Kind::Uniform(Uniform::new(0, n).expect("n ≥ 1")),
             Skew::Zipf {
                 theta,
                 scrambled,
@@ -273,7 +274,7 @@ impl KeySampler {
                 }
             }
             Skew::Latest { theta } => Kind::Latest(ZipfTable::new(n, theta)),
-            Skew::Sequential => Kind::Sequential(start % n),
+            Skew::Sequential {} => Kind::Sequential(start % n),
         };
         KeySampler { kind, n }
     }
@@ -389,7 +390,7 @@ mod tests {
 
     #[test]
     fn sequential_wraps_from_its_start() {
-        let mut s = KeySampler::new(&Skew::Sequential, 5, 3);
+        let mut s = KeySampler::new(&Skew::Sequential {}, 5, 3);
         let mut rng = Xoshiro256PlusPlus::seed_from_u64(1);
         let got: Vec<u64> = (0..7).map(|_| s.sample(&mut rng, 0)).collect();
         assert_eq!(got, [3, 4, 0, 1, 2, 3, 4]);

@@ -51,7 +51,8 @@
 //! gives a preset's commented TOML to start from.
 //!
 //! Files: `spec.rs` (the structs and defaults), `validate.rs`, `preset.rs` (presets and loading),
-//! `sweep.rs`, `keys.rs` (key spelling, partitions, prefill, absent keys), `distribution.rs`
+//! `sweep.rs`, `limits.rs` (the bounds every workload stays within), `keys.rs` (key spelling,
+//! partitions, prefill, absent keys), `distribution.rs`
 //! (skews and samplers), `stream.rs` (ops and streams), `units.rs` (durations and ratios),
 //! `error.rs`.
 //!
@@ -61,6 +62,7 @@
 mod distribution;
 mod error;
 mod keys;
+pub mod limits;
 mod preset;
 mod spec;
 mod stream;

@@ -64,7 +64,7 @@ impl Spec {
     pub fn from_toml(text: &str, origin: &str) -> Result<Spec, SpecError> {
         let spec: Spec = toml::from_str(text).map_err(|e| SpecError::Toml {
             origin: origin.into(),
-            message: e.to_string(),
+            message: clip_lines(&e.to_string()),
         })?;
         spec.validate_inner().map_err(|e| e.with_origin(origin))?;
         Ok(spec)
@@ -92,4 +92,18 @@ impl Spec {
     pub fn to_toml(&self) -> String {
         toml::to_string(self).expect("a spec always serializes to TOML")
     }
+}
+
+/// toml quotes the offending source line in its message; a megabyte-long line (junk given as a
+/// spec) would make a megabyte-long error. Each line is cut to a readable length.
+fn clip_lines(message: &str) -> String {
+    const MAX: usize = 160;
+    message
+        .lines()
+        .map(|line| match line.char_indices().nth(MAX) {
+            Some((at, _)) => format!("{}…", &line[..at]),
+            None => line.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }

@@ -356,7 +356,7 @@ impl Default for Writers {
         Writers {
             batch_size: 16,
             mix: WriteMix::default(),
-            skew: Skew::Uniform,
+            skew: Skew::Uniform {},
             rate_limit: None,
             target_rate: None,
         }

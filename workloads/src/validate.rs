@@ -3,7 +3,9 @@
 use crate::distribution::Skew;
 use crate::error::SpecError;
 use crate::keys::partition_name;
+use crate::limits::{self, first_duplicate, Breach};
 use crate::spec::{KeyShape, Spec};
+use crate::units::format_duration;
 
 type Check = Result<(), SpecError>;
 
@@ -42,6 +44,11 @@ fn invalid(field: &str, value: impl std::fmt::Display, problem: &str, fix: &str)
     SpecError::invalid(field, value, problem, fix)
 }
 
+/// `field` = `value` against one of the [`limits`].
+fn limit(field: &str, value: impl std::fmt::Display, within: Result<(), Breach>) -> Check {
+    within.map_err(|b| invalid(field, value, &b.problem, &b.fix))
+}
+
 fn check_run(s: &Spec) -> Check {
     let r = &s.run;
     if r.duration.is_some() && r.op_budget.is_some() {
@@ -52,30 +59,26 @@ fn check_run(s: &Spec) -> Check {
             "keep one: a run is bounded by time or by operations per thread",
         ));
     }
-    if r.duration.is_some_and(|d| d.is_zero()) {
-        return Err(invalid(
+    if let Some(d) = r.duration {
+        limit(
             "run.duration",
-            "\"0s\"",
-            "duration is zero",
-            "give e.g. \"1s\"",
-        ));
+            format!("\"{}\"", format_duration(d)),
+            limits::window(d),
+        )?;
     }
-    if r.op_budget == Some(0) {
-        return Err(invalid(
-            "run.op_budget",
-            0,
-            "op budget is zero",
-            "give ≥ 1 operation per thread",
-        ));
+    limit(
+        "run.warmup",
+        format!("\"{}\"", format_duration(r.warmup)),
+        limits::at_most_a_day(r.warmup),
+    )?;
+    if let Some(n) = r.op_budget {
+        limit("run.op_budget", n, limits::op_budget(n))?;
     }
-    if r.repetitions == 0 {
-        return Err(invalid(
-            "run.repetitions",
-            0,
-            "repetitions must be ≥ 1",
-            "use e.g. 3",
-        ));
-    }
+    limit(
+        "run.repetitions",
+        r.repetitions,
+        limits::repetitions(r.repetitions),
+    )?;
     let t = &s.threads;
     if t.total.is_some() && (t.readers.is_some() || t.writers.is_some()) {
         return Err(invalid(
@@ -236,9 +239,23 @@ fn check_skew(field: &str, skew: &Skew) -> Check {
                 "hot fraction",
                 hot_fraction,
             )?;
-            check_fraction(&format!("{field}.hot_ops"), "hot ops fraction", hot_ops)
+            check_fraction(&format!("{field}.hot_ops"), "hot ops fraction", hot_ops)?;
+            if (hot_fraction == 0.0 && hot_ops > 0.0) || (hot_fraction == 1.0 && hot_ops < 1.0) {
+                return Err(invalid(
+                    &format!("{field}.hot_fraction"),
+                    hot_fraction,
+                    &format!(
+                        "with hot_fraction = {hot_fraction}, there are no {} keys for the {} of \
+                         operations that hot_ops = {hot_ops} sends there",
+                        if hot_fraction == 0.0 { "hot" } else { "cold" },
+                        if hot_fraction == 0.0 { "share" } else { "rest" },
+                    ),
+                    "give a hot_fraction strictly between 0 and 1, or use a uniform skew",
+                ));
+            }
+            Ok(())
         }
-        Skew::Uniform | Skew::Sequential => Ok(()),
+        Skew::Uniform {} | Skew::Sequential {} => Ok(()),
     }
 }
 
@@ -266,15 +283,10 @@ fn check_fraction(field: &str, what: &str, f: f64) -> Check {
     Ok(())
 }
 
-fn check_rate(field: &str, rate: Option<f64>) -> Check {
+fn check_rate(field: &str, rate: Option<f64>, window: Option<std::time::Duration>) -> Check {
     match rate {
-        Some(r) if !(r.is_finite() && r > 0.0) => Err(invalid(
-            field,
-            r,
-            "rate must be > 0",
-            "give a positive rate per second per thread, or remove it for a closed loop",
-        )),
-        _ => Ok(()),
+        Some(r) => limit(field, r, limits::rate(r, window)),
+        None => Ok(()),
     }
 }
 
@@ -326,16 +338,14 @@ fn check_roles(s: &Spec) -> Check {
             "use 0 (region), 1 (entity / first byte) or 2",
         ));
     }
-    check_rate("readers.target_rate", r.target_rate)?;
+    let window = s.run.duration;
+    check_rate("readers.target_rate", r.target_rate, window)?;
     let w = &s.writers;
-    if w.batch_size == 0 {
-        return Err(invalid(
-            "writers.batch_size",
-            0,
-            "batch size must be ≥ 1",
-            "use 1 to commit every write, or e.g. 16",
-        ));
-    }
+    limit(
+        "writers.batch_size",
+        w.batch_size,
+        limits::batch_size(w.batch_size),
+    )?;
     let m = &w.mix;
     check_weights(
         "writers.mix",
@@ -348,20 +358,20 @@ fn check_roles(s: &Spec) -> Check {
         ],
     )?;
     check_skew("writers.skew", &w.skew)?;
-    check_rate("writers.rate_limit", w.rate_limit)?;
-    check_rate("writers.target_rate", w.target_rate)
+    check_rate("writers.rate_limit", w.rate_limit, window)?;
+    check_rate("writers.target_rate", w.target_rate, window)
 }
 
 fn check_sweep(s: &Spec) -> Check {
     let sw = &s.sweep;
-    if let Some(&t) = sw.threads.iter().find(|&&t| t == 0) {
-        return Err(invalid(
-            "sweep.threads",
-            t,
-            "thread counts must be ≥ 1",
-            "remove the 0",
-        ));
+    for &t in &sw.threads {
+        limit("sweep.threads", t, limits::threads(t))?;
     }
+    duplicates("sweep.threads", &sw.threads)?;
+    duplicates("sweep.ratios", &sw.ratios)?;
+    duplicates("sweep.theta", &sw.theta)?;
+    duplicates("sweep.hot_fraction", &sw.hot_fraction)?;
+    duplicates("sweep.batch_size", &sw.batch_size)?;
     if !sw.theta.is_empty() && s.readers.skew.theta().is_none() && s.writers.skew.theta().is_none()
     {
         return Err(invalid(
@@ -386,20 +396,36 @@ fn check_sweep(s: &Spec) -> Check {
     for &f in &sw.hot_fraction {
         check_fraction("sweep.hot_fraction", "hot fraction", f)?;
     }
-    if sw.batch_size.contains(&0) {
-        return Err(invalid(
-            "sweep.batch_size",
-            0,
-            "batch size must be ≥ 1",
-            "remove the 0",
-        ));
+    for &b in &sw.batch_size {
+        limit("sweep.batch_size", b, limits::batch_size(b))?;
     }
     Ok(())
+}
+
+/// A sweep axis lists each value once: a repeated value would show as if it were a repetition.
+fn duplicates<T: PartialEq + Copy + std::fmt::Display>(field: &str, values: &[T]) -> Check {
+    match first_duplicate(values) {
+        Some(v) => Err(invalid(
+            field,
+            v,
+            "appears twice in the axis (its points would look like repetitions)",
+            "list each value once; use `run.repetitions` (or --repetitions) to repeat",
+        )),
+        None => Ok(()),
+    }
 }
 
 /// Checks that need concrete thread counts: at least one thread, and prefix-free partitions.
 fn check_point(s: &Spec) -> Check {
     let (readers, writers) = s.threads.counts();
+    if readers + writers > limits::MAX_THREADS {
+        return Err(invalid(
+            "threads",
+            format!("readers = {readers}, writers = {writers}"),
+            &format!("a point needs 1..={} threads", limits::MAX_THREADS),
+            "lower `threads.readers`/`threads.writers` (or `threads.total`, `sweep.threads`)",
+        ));
+    }
     if readers + writers == 0 {
         return Err(invalid(
             "threads",

@@ -121,7 +121,7 @@ fn zipf_tail_buckets_hold_their_mass_over_a_large_range() {
 #[test]
 fn uniform_passes_chi_square() {
     let n = 100;
-    let c = counts(&Skew::Uniform, n, n - 1, 5);
+    let c = counts(&Skew::Uniform {}, n, n - 1, 5);
     let expected = N_SAMPLES as f64 / n as f64;
     let chi2: f64 = c
         .iter()
