@@ -109,6 +109,7 @@ fn quick(
         command: vec!["harness".into(), "audit".into()],
         check: true,
         history: None,
+        oversubscribe: false,
     })
 }
 

@@ -219,6 +219,9 @@ pub struct RunArgs {
     /// (re-check it with `harness check-history FILE`).
     #[arg(long, value_name = "FILE")]
     pub history: Option<PathBuf>,
+    /// Allow more threads than 8 per core (up to 4096): the scheduler then shares the cores.
+    #[arg(long)]
+    pub oversubscribe: bool,
 }
 
 #[derive(clap::Args, Debug)]
@@ -237,6 +240,9 @@ pub struct StressArgs {
     /// Write the checker's events as JSON Lines (see `harness check-history`).
     #[arg(long, value_name = "FILE")]
     pub history: Option<PathBuf>,
+    /// Allow more threads than 8 per core (up to 4096).
+    #[arg(long)]
+    pub oversubscribe: bool,
 }
 
 impl GateArgs {
@@ -285,6 +291,7 @@ impl RunArgs {
             command: std::env::args().collect(),
             check: !self.no_check,
             history: self.history.clone(),
+            oversubscribe: self.oversubscribe,
         }
     }
 }
@@ -390,11 +397,18 @@ fn gate(a: &GateArgs) -> ExitCode {
     };
     let outcome = analysis::gate::gate(&base, &cur, &opts);
     print!("{}", report::gate::render(&outcome));
+    for p in &outcome.problems {
+        eprintln!("error: cannot judge: {p}");
+    }
     ExitCode::from(outcome.exit_code())
 }
 
 /// `harness ops`: the timing table (and JSON), or a counted run.
 fn ops(a: &OpsArgs) -> ExitCode {
+    if let Err(e) = crate::ops::check_args(a.time, a.points, a.groups, a.count, a.json.as_deref()) {
+        eprintln!("error: {e}");
+        return ExitCode::from(2);
+    }
     let o = crate::ops::OpsOptions {
         points: a.points,
         groups: a.groups,
@@ -521,7 +535,7 @@ fn run(args: &RunArgs) -> ExitCode {
                     return ExitCode::from(1);
                 }
             }
-            if results.run.interrupted {
+            if results.run.interrupted || crate::interrupt::stop_requested() {
                 ExitCode::from(130)
             } else {
                 ExitCode::SUCCESS
@@ -555,6 +569,24 @@ fn stress(a: &StressArgs) -> ExitCode {
         eprintln!("error: --readers and --writers must be ≥ 1, e.g. `--readers 2 --writers 2`");
         return ExitCode::from(2);
     }
+    let checked = crate::limits::flag(
+        "--duration",
+        workloads::format_duration(a.duration),
+        workloads::limits::window(a.duration),
+    )
+    .and_then(|()| {
+        // The readers, the writers and the lease contender.
+        let threads = a.readers.saturating_add(a.writers).saturating_add(1);
+        crate::limits::threads("--readers + --writers", threads, a.oversubscribe)
+    })
+    .and_then(|()| match &a.history {
+        Some(p) => crate::limits::writable_file("--history", p),
+        None => Ok(()),
+    });
+    if let Err(e) = checked {
+        eprintln!("error: {e}");
+        return ExitCode::from(2);
+    }
     let opts = crate::stress::StressOptions {
         duration: a.duration,
         readers: a.readers,
@@ -586,10 +618,12 @@ fn stress(a: &StressArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     }
-    if report.ok() {
-        ExitCode::SUCCESS
-    } else {
+    if !report.ok() {
         ExitCode::from(1)
+    } else if crate::interrupt::stop_requested() {
+        ExitCode::from(130)
+    } else {
+        ExitCode::SUCCESS
     }
 }
 

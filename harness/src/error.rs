@@ -25,6 +25,14 @@ pub enum HarnessError {
         value: String,
         expected: &'static str,
     },
+    /// A value outside what the workloads or this machine allow (see `limits`).
+    Limit {
+        /// The flag or field.
+        what: String,
+        value: String,
+        problem: String,
+        fix: String,
+    },
     /// `--out` cannot be created or written.
     OutNotWritable { dir: PathBuf, source: io::Error },
     /// Writing a results file failed mid-run.
@@ -40,7 +48,7 @@ impl fmt::Display for HarnessError {
                 valid.join(", ")
             ),
             HarnessError::Workload { what, message, presets } => {
-                write!(f, "cannot load workload `{what}`: {message}")?;
+                write!(f, "cannot load workload `{what}` (--workload): {message}")?;
                 if !message.contains("presets") {
                     write!(
                         f,
@@ -55,6 +63,9 @@ impl fmt::Display for HarnessError {
             }
             HarnessError::BadArgument { flag, value, expected } => {
                 write!(f, "{flag}: cannot understand `{value}`; expected {expected}")
+            }
+            HarnessError::Limit { what, value, problem, fix } => {
+                write!(f, "{what} `{value}`: {problem}; {fix}")
             }
             HarnessError::OutNotWritable { dir, source } => write!(
                 f,

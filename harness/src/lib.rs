@@ -4,8 +4,10 @@
 //! (`analysis`, rendered by `report`).
 //!
 //! The live half, in this crate:
-//! 1. **plan** — [`sweep`] loads the workload ([`workload`], with [`options`]), expands its points
-//!    and lays out the (repetition × point × backend) cells in interleaved order;
+//! 1. **plan** — [`sweep`] loads the workload ([`workload`], with [`options`]), holds every value
+//!    to what the workloads and this machine allow ([`limits`]), expands its points and lays out
+//!    the (repetition × point × backend) cells in interleaved order ([`interrupt`] stops it
+//!    between cells);
 //! 2. **measure** — [`runner`] runs one cell: one thread per role instance, a start barrier,
 //!    warm-up excluded, a window by time or op budget, closed or open loop ([`pacing`]); every
 //!    thread records into its own [`metrics::ThreadRecorder`] (TSC clock via quanta, one
@@ -31,7 +33,9 @@ pub mod backends;
 pub mod cli;
 mod env;
 mod error;
+mod interrupt;
 pub mod kernels;
+mod limits;
 mod merge;
 pub mod metrics;
 mod ops;

@@ -29,6 +29,48 @@ pub struct OpsOptions {
     pub time: Duration,
 }
 
+/// Longest `--time` per kernel.
+pub const MAX_TIME: Duration = Duration::from_secs(60);
+/// Most point keys in the fixture (`--points`); the scan groups hold 100 keys each.
+pub const MAX_POINTS: u64 = 10_000_000;
+/// Most scan groups (`--groups`).
+pub const MAX_GROUPS: u64 = 100_000;
+/// Most repetitions of a counted kernel (`--count`).
+pub const MAX_COUNT: u64 = 1_000_000_000;
+
+/// Holds `harness ops`'s flags to their bounds, and proves `--json` writable, before any kernel
+/// runs.
+pub fn check_args(
+    time: Duration,
+    points: u64,
+    groups: u64,
+    count: Option<u64>,
+    json: Option<&std::path::Path>,
+) -> Result<(), String> {
+    let within = |flag: &str, v: u64, max: u64| match (1..=max).contains(&v) {
+        true => Ok(()),
+        false => Err(format!("{flag} `{v}`: must be in 1..={max}")),
+    };
+    if time < Duration::from_millis(1) || time > MAX_TIME {
+        return Err(format!(
+            "--time `{}`: must be between 1ms and {}; give e.g. 200ms",
+            workloads::format_duration(time),
+            workloads::format_duration(MAX_TIME)
+        ));
+    }
+    within("--points", points, MAX_POINTS)?;
+    within("--groups", groups, MAX_GROUPS)?;
+    if let Some(n) = count {
+        within("--count", n, MAX_COUNT)?;
+    }
+    match json {
+        Some(p) if p != std::path::Path::new("-") => {
+            crate::limits::writable_file("--json", p).map_err(|e| e.to_string())
+        }
+        _ => Ok(()),
+    }
+}
+
 /// The kernels run by `--kernel all`, in this order (the gate reads the counts back in it).
 pub fn counted_kernels() -> Vec<String> {
     let mut names = Vec::new();

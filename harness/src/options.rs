@@ -29,4 +29,6 @@ pub struct RunOptions {
     pub check: bool,
     /// `--history FILE`: write the checker's events as JSON Lines.
     pub history: Option<PathBuf>,
+    /// `--oversubscribe`: allow more threads than `limits::THREADS_PER_CORE` per core.
+    pub oversubscribe: bool,
 }

@@ -21,8 +21,11 @@ pub fn check_writable(dir: &Path) -> Result<(), HarnessError> {
     }
     fs::create_dir_all(dir).map_err(err)?;
     let probe = dir.join(format!(".harness-probe-{}", std::process::id()));
-    fs::write(&probe, b"probe").map_err(err)?;
-    fs::remove_file(&probe).map_err(err)
+    let written = fs::write(&probe, b"probe");
+    // Removed whether or not the write succeeded (on a full disk it can create the file and then
+    // fail): no probe is left behind.
+    let removed = fs::remove_file(&probe);
+    written.and(removed).map_err(err)
 }
 
 /// Writes results.json and points.csv into `dir`.

@@ -51,41 +51,61 @@ pub struct Pacer {
     next: u64,
 }
 
+/// Where a unit's latency counts from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// Its intended start on the open-loop schedule (a late unit is not excused).
+    Intended(u64),
+    /// The moment the operation starts (read just before it).
+    Now,
+}
+
+impl Origin {
+    /// The tick the latency counts from.
+    #[inline]
+    pub fn tick(self, clock: &Clock) -> u64 {
+        match self {
+            Origin::Intended(t) => t,
+            Origin::Now => clock.raw(),
+        }
+    }
+}
+
 impl Pacer {
     pub fn new(pace: Pace, origin: u64) -> Pacer {
         Pacer { pace, next: origin }
     }
 
-    /// Waits until the next unit may start and returns the tick its latency counts from
-    /// (the intended start in open loop; now otherwise).
+    /// Waits until the next unit may start; `None` if that would be at or after `end` (then it
+    /// waits until `end` and the unit must not start: a slow pace never runs past its window).
     #[inline]
-    pub fn start_unit(&mut self, clock: &Clock, ticks_per_ms: u64) -> u64 {
+    pub fn next_unit(&mut self, clock: &Clock, ticks_per_ms: u64, end: u64) -> Option<Origin> {
         match self.pace {
-            Pace::Closed => clock.raw(),
+            Pace::Closed => Some(Origin::Now),
             Pace::Open { period } => {
                 let due = self.next;
                 self.next = due.wrapping_add(period);
-                wait_until(clock, due, ticks_per_ms);
-                due
+                wait_until(clock, due, ticks_per_ms, end).then_some(Origin::Intended(due))
             }
             Pace::Capped { period } => {
-                wait_until(clock, self.next, ticks_per_ms);
-                let now = clock.raw();
-                self.next = now.wrapping_add(period);
-                now
+                let ready = wait_until(clock, self.next, ticks_per_ms, end);
+                self.next = clock.raw().wrapping_add(period);
+                ready.then_some(Origin::Now)
             }
         }
     }
 }
 
-/// Sleeps while more than ~1 ms remains, then spins.
-fn wait_until(clock: &Clock, due: u64, ticks_per_ms: u64) {
+/// Sleeps while more than ~1 ms remains, then spins, until `due`; `false` (at `end`) if `due`
+/// is at or after `end`.
+fn wait_until(clock: &Clock, due: u64, ticks_per_ms: u64, end: u64) -> bool {
+    let until = due.min(end);
     loop {
         let now = clock.raw();
-        if now >= due {
-            return;
+        if now >= until {
+            return due < end;
         }
-        if due - now > 2 * ticks_per_ms {
+        if until - now > 2 * ticks_per_ms {
             std::thread::sleep(std::time::Duration::from_micros(500));
         } else {
             std::hint::spin_loop();
@@ -105,14 +125,46 @@ mod tests {
         let origin = clock.raw();
         let mut p = Pacer::new(Pace::Open { period }, origin);
         let ms = t.of(std::time::Duration::from_millis(1));
-        assert_eq!(p.start_unit(&clock, ms), origin);
-        assert_eq!(p.start_unit(&clock, ms), origin + period);
+        let at = |k: u64| Some(Origin::Intended(origin + k * period));
+        assert_eq!(p.next_unit(&clock, ms, u64::MAX), at(0));
+        assert_eq!(p.next_unit(&clock, ms, u64::MAX), at(1));
         assert!(clock.raw() >= origin + period);
         // Five more units: each returns its slot on the schedule, not before the clock got there
         // (judged on the pacer's own clock: no second clock to disagree with).
         for k in 2..7 {
-            assert_eq!(p.start_unit(&clock, ms), origin + k * period);
+            assert_eq!(p.next_unit(&clock, ms, u64::MAX), at(k));
             assert!(clock.raw() >= origin + k * period);
         }
+    }
+
+    #[test]
+    fn a_unit_due_after_the_window_never_starts_and_the_wait_stops_at_the_end() {
+        let clock = Clock::new();
+        let t = Ticks::calibrate(&clock);
+        let ms = t.of(std::time::Duration::from_millis(1));
+        let origin = clock.raw();
+        // One unit per 100 s, in a 5 ms window: the first is due at once, the second never.
+        let mut p = Pacer::new(
+            Pace::Open {
+                period: 100_000 * ms,
+            },
+            origin,
+        );
+        let end = origin + 5 * ms;
+        assert_eq!(p.next_unit(&clock, ms, end), Some(Origin::Intended(origin)));
+        assert_eq!(p.next_unit(&clock, ms, end), None);
+        let after = clock.raw();
+        assert!(
+            after >= end && after < end + 1000 * ms,
+            "waited until the end, not 100 s"
+        );
+        let mut capped = Pacer::new(
+            Pace::Capped {
+                period: 100_000 * ms,
+            },
+            origin,
+        );
+        assert_eq!(capped.next_unit(&clock, ms, end), Some(Origin::Now));
+        assert_eq!(capped.next_unit(&clock, ms, end), None);
     }
 }

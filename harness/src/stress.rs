@@ -112,6 +112,14 @@ struct Soak<'s> {
 /// Runs the soak; returns the report and the history events (empty unless asked for).
 pub fn run(opts: &StressOptions) -> (StressReport, Vec<Event>) {
     silence_chaos_panics();
+    crate::interrupt::install_stop_handler("ending the soak; its summary follows");
+    eprintln!(
+        "stress: soaking for {} with {} readers and {} writers; Ctrl-C or SIGTERM ends it early, \
+         with its summary",
+        workloads::format_duration(opts.duration),
+        opts.readers,
+        opts.writers
+    );
     let backend =
         Hybrid::open(&mut (0..5000u64).map(|i| (format!("stable/{i:06}").into_bytes(), i)));
     let roots: Vec<Vec<u8>> = (0..opts.writers)
@@ -164,7 +172,7 @@ impl Soak<'_> {
     fn watch(&self, duration: Duration) -> Vec<u64> {
         let mut rss = Vec::new();
         let start = Instant::now();
-        while start.elapsed() < duration {
+        while start.elapsed() < duration && !crate::interrupt::stop_requested() {
             std::thread::sleep(Duration::from_millis(100).min(duration / 10));
             rss.push(rss_bytes());
         }

@@ -5,15 +5,48 @@ use std::time::Duration;
 
 use workloads::Spec;
 
-use crate::{error::HarnessError, options::RunOptions};
+use crate::{error::HarnessError, limits, options::RunOptions};
 
 /// `--quick`: warm-up, window and prefill caps that keep a whole run well under 20 s.
 pub const QUICK_WARMUP: Duration = Duration::from_millis(100);
 pub const QUICK_DURATION: Duration = Duration::from_millis(300);
 pub const QUICK_MAX_KEYS: u64 = 20_000;
 
+/// The command line's overrides, held to the workloads' bounds under their flag names (a spec
+/// file's fields get the same checks under their field names).
+fn check_flags(opts: &RunOptions) -> Result<(), HarnessError> {
+    use workloads::{format_duration as f, limits as l};
+    if let Some(d) = opts.duration {
+        limits::flag("--duration", f(d), l::window(d))?;
+    }
+    if let Some(d) = opts.warmup {
+        limits::flag("--warmup", f(d), l::at_most_a_day(d))?;
+    }
+    if let Some(n) = opts.ops {
+        limits::flag("--ops", n, l::op_budget(n))?;
+    }
+    if let Some(n) = opts.repetitions {
+        limits::flag("--repetitions", n, l::repetitions(n))?;
+    }
+    if let Some(threads) = &opts.threads {
+        for &t in threads {
+            limits::flag("--threads", t, l::threads(t))?;
+        }
+        if let Some(t) = l::first_duplicate(threads) {
+            return Err(HarnessError::Limit {
+                what: "--threads".into(),
+                value: t.to_string(),
+                problem: "appears twice (its points would look like repetitions)".into(),
+                fix: "list each count once; use --repetitions to repeat".into(),
+            });
+        }
+    }
+    Ok(())
+}
+
 /// Loads `opts.workload` (preset or TOML file) and applies the overrides.
 pub fn resolve(opts: &RunOptions) -> Result<Spec, HarnessError> {
+    check_flags(opts)?;
     let err = |message: String| HarnessError::Workload {
         what: opts.workload.clone(),
         message,

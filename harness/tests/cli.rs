@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{data, harness, scratch, stderr};
+use common::{data, harness, scratch, stderr, stdout, text};
 
 use results::{BackendRole, OpClass, Variant};
 
@@ -145,4 +145,88 @@ fn list_shows_presets_backends_and_capabilities() {
     }
     let help = harness(&["--help"]);
     assert!(String::from_utf8_lossy(&help.stdout).contains("harness run --quick"));
+}
+
+/// Starts `harness ARGS` with piped output, reads stderr up to the line that says the stop
+/// handler is installed (it is printed after the handler is), and sends `signal`.
+fn start_then_signal(args: &[&str], ready: &str, signal: i32) -> std::process::Output {
+    use std::io::{BufRead, BufReader, Read};
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_harness"))
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut err = BufReader::new(child.stderr.take().unwrap());
+    let mut seen = String::new();
+    while !seen.contains(ready) {
+        let mut line = String::new();
+        assert!(
+            err.read_line(&mut line).unwrap() > 0,
+            "exited before `{ready}`: {seen}"
+        );
+        seen.push_str(&line);
+    }
+    // SAFETY: a plain kill(2) of our own child.
+    assert_eq!(unsafe { libc::kill(child.id() as i32, signal) }, 0);
+    let mut rest = String::new();
+    err.read_to_string(&mut rest).unwrap();
+    let mut o = child.wait_with_output().unwrap();
+    o.stderr = (seen + &rest).into_bytes();
+    o
+}
+
+/// SIGTERM stops a run like Ctrl-C: after the current cell, with the finished cells written and
+/// the run marked interrupted (exit 130). Cells of 5 s: the signal, sent as soon as the run says
+/// it listens, lands during the first of three (unless this process stalls for 10 s).
+#[test]
+fn sigterm_stops_a_run_after_the_current_cell_and_keeps_what_finished() {
+    let out = scratch("sigterm-run");
+    let o = start_then_signal(
+        &[
+            "run",
+            "--workload",
+            &data("tiny.toml"),
+            "--backends",
+            "null",
+            "--threads",
+            "1,2,3",
+            "--duration",
+            "5s",
+            "--warmup",
+            "10ms",
+            "--no-progress",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        "Ctrl-C or SIGTERM",
+        libc::SIGTERM,
+    );
+    assert_eq!(o.status.code(), Some(130), "{}", text(&o));
+    assert!(stderr(&o).contains("interrupted"), "{}", text(&o));
+    let r = results::load(&out.join("results.json")).unwrap();
+    assert!(r.run.interrupted);
+    assert!(
+        !r.points.is_empty() && r.points.len() < 3,
+        "{} points",
+        r.points.len()
+    );
+}
+
+/// Ctrl-C ends a soak early with its full summary (exit 130), however long it was asked to run.
+#[test]
+fn ctrl_c_ends_a_soak_with_its_summary() {
+    let o = start_then_signal(
+        &["stress", "--duration", "1h"],
+        "Ctrl-C or SIGTERM",
+        libc::SIGINT,
+    );
+    assert_eq!(o.status.code(), Some(130), "{}", text(&o));
+    let summary = stdout(&o);
+    assert!(
+        summary.contains("stress summary:") && summary.contains("isolation:"),
+        "{summary}"
+    );
+    assert!(summary.contains("nothing lost"), "{summary}");
 }

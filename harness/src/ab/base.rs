@@ -25,7 +25,7 @@ fn git(args: &[&str]) -> Result<String, String> {
 }
 
 /// The commit `rev` names, in full.
-fn commit_of(rev: &str) -> Result<String, String> {
+pub(super) fn commit_of(rev: &str) -> Result<String, String> {
     git(&[
         "rev-parse",
         "--verify",

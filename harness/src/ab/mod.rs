@@ -80,10 +80,58 @@ pub fn gate(a: &AbArgs) -> ExitCode {
     }
 }
 
-fn run(a: &AbArgs) -> Result<AbOutcome, String> {
-    if a.pairs == Some(0) {
-        return Err("--pairs must be at least 1 (15 or more for a timing verdict)".into());
+/// Most pairs of the timing tier.
+const MAX_PAIRS: usize = 1000;
+
+/// Everything that can be checked before a build or a run: the flags, the binaries, the
+/// revision and `--out`.
+fn check_args(a: &AbArgs) -> Result<(), String> {
+    if let Some(n) = a.pairs {
+        if !(1..=MAX_PAIRS).contains(&n) {
+            return Err(format!(
+                "--pairs `{n}`: must be in 1..={MAX_PAIRS} (15 or more for a timing verdict)"
+            ));
+        }
     }
+    crate::ops::check_args(a.time, 1, 1, None, None)?;
+    for (flag, bin) in [
+        ("--base-bin", &a.base_bin),
+        ("--current-bin", &a.current_bin),
+    ] {
+        if let Some(p) = bin {
+            if !p.is_file() {
+                return Err(format!(
+                    "{flag} `{}`: no such file; give the path of a harness binary",
+                    p.display()
+                ));
+            }
+            if !is_executable(p) {
+                return Err(format!(
+                    "{flag} `{}`: not executable; give the path of a harness binary",
+                    p.display()
+                ));
+            }
+        }
+    }
+    if let Some(rev) = &a.against {
+        base::commit_of(rev).map_err(|e| format!("--against: {e}"))?;
+    }
+    if a.out.exists() && !a.out.is_dir() {
+        return Err(format!(
+            "--out `{}`: exists and is not a directory; give a directory for the gate's output",
+            a.out.display()
+        ));
+    }
+    Ok(())
+}
+
+fn is_executable(p: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(p).is_ok_and(|m| m.permissions().mode() & 0o111 != 0)
+}
+
+fn run(a: &AbArgs) -> Result<AbOutcome, String> {
+    check_args(a)?;
     let current = current_build(a.current_bin.as_deref())?;
     let base = match &a.base_bin {
         Some(p) => Build {

@@ -9,7 +9,7 @@ use super::{kind_index, Timing};
 use crate::{
     backends::{ReadHandle, Refused, WriteHandle},
     metrics::{OpClass, Outcome, ThreadRecorder},
-    pacing::Pacer,
+    pacing::{Origin, Pacer},
     probes::Probe,
 };
 
@@ -46,17 +46,20 @@ impl<R: ReadHandle, W: WriteHandle> Loop<'_, '_, R, W> {
         let mut done = 0u64;
         let mut now = clock.raw();
         while now < stretch.end && done < stretch.budget {
+            // Open loop: a unit's first op counts from its intended start (CO-corrected).
+            let origin = match unit_start {
+                true => match pacer.next_unit(clock, self.timing.one_ms, stretch.end) {
+                    Some(origin) => origin,
+                    None => break, // the next unit is due after the window
+                },
+                false => Origin::Now,
+            };
             let op = self.stream.next_op();
             let kind = op.kind();
             let skip = matches!(&op, Op::DeletePrefix { prefix } if self.probe.protects(prefix));
             self.probe
                 .before(kind, self.reader, self.writer.as_deref_mut());
-            // Open loop: a unit's first op counts from its intended start (CO-corrected).
-            let t0 = if unit_start {
-                pacer.start_unit(clock, self.timing.one_ms)
-            } else {
-                clock.raw()
-            };
+            let t0 = origin.tick(clock);
             let ok = !skip && execute(&op, self.reader, self.writer.as_deref_mut()).is_ok();
             now = clock.raw();
             self.probe

@@ -32,7 +32,8 @@ pub fn point_events(id: &CellId, spec: &workloads::Spec, run: &mut PointRun) -> 
     events
 }
 
-/// Writes history events as JSON Lines, atomically.
+/// Writes history events as JSON Lines, atomically (`--history` was checked before the run,
+/// `limits::writable_file`).
 pub fn write_history(path: &std::path::Path, events: &[Event]) -> std::io::Result<()> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir)?;

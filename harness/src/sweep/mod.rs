@@ -21,14 +21,15 @@ use workloads::{Point, Spec};
 use self::cells::{entry, interval, Cell, Session};
 pub use self::history::write_history;
 use crate::{
-    backends, env, error::HarnessError, options::RunOptions, output, pacing::Ticks, workload,
+    backends, env, error::HarnessError, interrupt, limits, options::RunOptions, output,
+    pacing::Ticks, workload,
 };
 
 /// Validates `opts` and runs the sweep; writes results into `opts.out` and returns them.
 pub fn run(opts: &RunOptions) -> Result<Results, HarnessError> {
     let (spec, points) = validate(opts)?;
+    interrupt::install_stop_handler("stopping after the current point; finished points are kept");
     output::check_writable(&opts.out)?;
-    progress::install_ctrlc();
     let clock = quanta::Clock::new();
     let env = env::collect(&clock);
     let session = Session {
@@ -41,6 +42,14 @@ pub fn run(opts: &RunOptions) -> Result<Results, HarnessError> {
     };
     let started = unix_now();
     let cells = cells::plan(&spec, &points, opts);
+    eprintln!(
+        "run: {} cells ({} points, {} backends, {} repetitions); Ctrl-C or SIGTERM stops after \
+         the current one and keeps the finished",
+        cells.len(),
+        points.len(),
+        opts.backends.len(),
+        spec.repetitions()
+    );
     let (measured, history, interrupted) = measure(&session, &cells);
     let results = Results {
         schema_version: SCHEMA_VERSION,
@@ -75,6 +84,16 @@ fn validate(opts: &RunOptions) -> Result<(Spec, Vec<Point>), HarnessError> {
             valid: backends::names(),
         });
     }
+    if let Some(i) =
+        (1..opts.backends.len()).find(|&i| opts.backends[..i].contains(&opts.backends[i]))
+    {
+        return Err(HarnessError::Limit {
+            what: "--backends".into(),
+            value: opts.backends[i].clone(),
+            problem: "is named twice (its rows would look like repetitions)".into(),
+            fix: "name each backend once; use --repetitions to repeat".into(),
+        });
+    }
     if opts
         .threads
         .as_ref()
@@ -89,6 +108,20 @@ fn validate(opts: &RunOptions) -> Result<(Spec, Vec<Point>), HarnessError> {
             flag: "the workload's [threads]/[sweep]",
         });
     }
+    let what = match opts.threads {
+        Some(_) => "--threads",
+        None => "the workload's threads (`threads`, `sweep.threads`; or --threads)",
+    };
+    for p in &points {
+        limits::threads(what, p.readers + p.writers, opts.oversubscribe)?;
+    }
+    limits::memory(&spec)?;
+    if let Some(i) = opts.interval {
+        limits::interval(i, spec.duration())?;
+    }
+    if let Some(path) = &opts.history {
+        limits::writable_file("--history", path)?;
+    }
     Ok((spec, points))
 }
 
@@ -98,7 +131,7 @@ fn measure(session: &Session<'_>, cells: &[Cell]) -> (Vec<PointResult>, Vec<Even
     let bar = progress::bar(cells.len() as u64, session.opts.progress);
     let (mut rows, mut history) = (Vec::new(), Vec::new());
     for cell in cells {
-        if progress::stop_requested() {
+        if interrupt::stop_requested() {
             bar.finish_and_clear();
             return (rows, history, true);
         }
