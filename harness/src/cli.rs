@@ -336,6 +336,14 @@ fn load(path: &std::path::Path) -> Result<Results, ExitCode> {
 
 /// `harness report`: exit 2 when a file cannot be read, 1 when the page cannot be written.
 fn report(a: &ReportArgs) -> ExitCode {
+    if a.out.exists() && !a.out.is_dir() {
+        eprintln!(
+            "error: --out `{}` exists and is not a directory; give a directory for index.html \
+             and points.csv",
+            a.out.display()
+        );
+        return ExitCode::from(2);
+    }
     let cur = match load(&a.results) {
         Ok(r) => r,
         Err(code) => return code,

@@ -426,7 +426,10 @@ const COMMAND_CASES: &[(&str, &str)] = &[
     ("{run} --seed abc", "--seed"),
     ("{run} --seed=-1", "--seed"),
     ("run --quick --backends null --out /proc/nope", "--out"),
-    ("run --quick --backends null --out {results}", "--out"),
+    (
+        "run --quick --backends null --out {results}",
+        "not a directory",
+    ),
     ("run --quick --backends null --out {empty}", "--out"),
     ("{run} --history {results}/h.jsonl", "--history"),
     ("{run} --history /proc/nope/h.jsonl", "--history"),
@@ -443,7 +446,7 @@ const COMMAND_CASES: &[(&str, &str)] = &[
     ("report {big} --out {out}", "big"),
     ("report {schema99} --out {out}", "schema"),
     ("report {nopoints} --out {out}", "points"),
-    ("report {results} --out {results}", "--out"),
+    ("report {results} --out {results}", "is not a directory"),
     ("report {results}", "--out"),
     (
         "report {results} --out {out} --baseline /nonexistent.json",
