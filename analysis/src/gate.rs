@@ -81,12 +81,17 @@ pub enum Judgement {
     TooNoisy,
     /// Not judged: too few repetitions for the test to ever reach 5%.
     TooFewRepetitions,
+    /// Not judged itself: the raw trie's count, which its knowledge-base twin is judged against.
+    Reference,
 }
 
 impl Judgement {
     /// Whether the metric was judged (a decision was made on it).
     pub fn judged(self) -> bool {
-        !matches!(self, Judgement::TooNoisy | Judgement::TooFewRepetitions)
+        !matches!(
+            self,
+            Judgement::TooNoisy | Judgement::TooFewRepetitions | Judgement::Reference
+        )
     }
 
     pub fn name(self) -> &'static str {
@@ -97,6 +102,7 @@ impl Judgement {
             Judgement::Regressed => "REGRESSED",
             Judgement::TooNoisy => "too noisy",
             Judgement::TooFewRepetitions => "too few reps",
+            Judgement::Reference => "reference",
         }
     }
 }

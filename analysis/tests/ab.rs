@@ -147,3 +147,68 @@ fn instruction_counts_are_judged_against_the_threshold_exactly() {
     );
     assert_eq!(out.status, Status::Regressed);
 }
+
+/// A shift in the raw trie's own code (the compiler laid pathmap out differently) moves a kb
+/// kernel and its raw twin alike: not a regression of the knowledge base, and said in a note.
+/// Growth in the kb kernel alone is.
+#[test]
+fn a_kb_kernel_is_judged_beyond_its_raw_twin() {
+    let o = AbOptions::default(); // 1%
+    let count = |kernel: &str, base: f64, current: f64| InstrCount {
+        kernel: kernel.into(),
+        base,
+        current,
+    };
+    // Measured in CI: get-hit kb 728.1 → 742.9 and raw 729.5 → 744.2, a harness-only change.
+    let shifted = [
+        count("get-hit/kb", 728.1, 742.9),
+        count("get-hit/raw", 729.5, 744.2),
+        count("commit-16/kb", 93_193.9, 91_048.1),
+        count("commit-16/raw", 69_470.9, 67_326.9),
+        count("hot-loop", 804.9, 807.9),
+    ];
+    let rows = judge_instructions(&shifted, &o);
+    let j: Vec<(&str, Judgement)> = rows
+        .iter()
+        .map(|r| (r.kernel.as_str(), r.judgement))
+        .collect();
+    assert_eq!(
+        j,
+        [
+            ("get-hit/kb", Judgement::Unchanged),
+            ("get-hit/raw", Judgement::Reference),
+            ("commit-16/kb", Judgement::Unchanged),
+            ("commit-16/raw", Judgement::Reference),
+            ("hot-loop", Judgement::Unchanged),
+        ]
+    );
+    assert!(rows[0].change.abs() < 0.001 && rows[0].raw_change.unwrap() > 0.019);
+    let out = conclude(
+        ("a".into(), "b".into()),
+        Err("skipped".into()),
+        Ok(rows),
+        &o,
+    );
+    assert_eq!(out.status, Status::Pass);
+    assert!(
+        out.notes.iter().any(|n| n.contains("get-hit/raw +2.0%")),
+        "{:?}",
+        out.notes
+    );
+
+    // The knowledge base's get alone grows by 3%: regressed, whatever the twin did.
+    let slowed = [
+        count("get-hit/kb", 735.0, 757.0),
+        count("get-hit/raw", 736.0, 736.0),
+    ];
+    let rows = judge_instructions(&slowed, &o);
+    assert_eq!(rows[0].judgement, Judgement::Regressed);
+    assert_eq!(rows[1].judgement, Judgement::Reference);
+    let out = conclude(
+        ("a".into(), "b".into()),
+        Err("skipped".into()),
+        Ok(rows),
+        &o,
+    );
+    assert_eq!(out.status, Status::Regressed);
+}

@@ -136,7 +136,8 @@ pub fn render_ab(o: &AbOutcome) -> String {
     }
     let _ = writeln!(
         out,
-        "\ninstruction tier (instructions per op under callgrind; regressed beyond +{:.1}%):",
+        "\ninstruction tier (instructions per op under callgrind; change: for a kb kernel, what \
+         it grew beyond its raw twin's change, over its base count; regressed beyond +{:.1}%):",
         o.max_instructions * 100.0
     );
     match &o.instructions {
@@ -150,9 +151,12 @@ pub fn render_ab(o: &AbOutcome) -> String {
                 "judgement", "kernel", "base", "current", "change"
             );
             for r in rows {
+                let raw = r
+                    .raw_change
+                    .map_or(String::new(), |c| format!("   (raw {})", pct(c).trim()));
                 let _ = writeln!(
                     out,
-                    "  {:<14} {:<16} {:>12.1} {:>12.1} {:>8}",
+                    "  {:<14} {:<16} {:>12.1} {:>12.1} {:>8}{raw}",
                     r.judgement.name(),
                     r.kernel,
                     r.base,
