@@ -6,7 +6,8 @@
 //! - **Memory**: the keys a workload prefills, at an upper estimate of [`BYTES_PER_KEY`] each,
 //!   must fit in the memory the machine has available.
 //! - **Timeline**: an interval of at least [`MIN_INTERVAL`], at most the window, and at most
-//!   [`MAX_BUCKETS`] intervals per window.
+//!   [`MAX_BUCKETS`] intervals per window; each thread keeps a histogram per interval, so the
+//!   largest point's timeline must fit in half the available memory.
 
 use std::{path::Path, time::Duration};
 
@@ -27,8 +28,10 @@ pub const THREADS_PER_CORE: usize = 8;
 pub const BYTES_PER_KEY: u64 = 256;
 /// Shortest timeline interval.
 pub const MIN_INTERVAL: Duration = Duration::from_millis(1);
-/// Most timeline intervals in one window (each thread keeps a counter per interval).
-pub const MAX_BUCKETS: u64 = 100_000;
+/// Most timeline intervals in one window (each thread keeps a latency histogram per interval).
+pub const MAX_BUCKETS: u64 = 10_000;
+/// Most intervals the default interval gives (a long window gets longer intervals).
+pub const DEFAULT_MAX_INTERVALS: u32 = 1000;
 
 /// A flag's value against one of the workloads' bounds.
 pub fn flag(
@@ -85,6 +88,34 @@ pub fn available_memory() -> Option<u64> {
     let line = info.lines().find(|l| l.starts_with("MemAvailable:"))?;
     let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kib * 1024)
+}
+
+/// Bytes one timeline interval costs a thread: its latency histogram's counters.
+pub fn interval_bytes() -> u64 {
+    crate::metrics::histogram(2).distinct_values() as u64 * 8
+}
+
+/// The timeline of the largest point — `threads` threads, `intervals` intervals each — must fit
+/// in half the available memory (the keys take the rest).
+pub fn timeline_memory(threads: usize, intervals: u64) -> Result<(), HarnessError> {
+    let need = (threads as u64)
+        .saturating_mul(intervals)
+        .saturating_mul(interval_bytes());
+    match available_memory() {
+        Some(have) if need > have / 2 => Err(HarnessError::Limit {
+            what: "--interval (the timeline)".into(),
+            value: format!("{intervals} intervals × {threads} threads"),
+            problem: format!(
+                "the timeline needs about {:.1} GiB ({} KiB per interval per thread), more than \
+                 half of the {:.1} GiB available",
+                gib(need),
+                interval_bytes() / 1024,
+                gib(have)
+            ),
+            fix: "give a longer --interval, or fewer threads".into(),
+        }),
+        _ => Ok(()),
+    }
 }
 
 /// The workload's keys must fit in the available memory, at [`BYTES_PER_KEY`] each.

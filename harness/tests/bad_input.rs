@@ -391,6 +391,11 @@ const COMMAND_CASES: &[(&str, &str)] = &[
     ("{run} --interval 1000h", "--interval"),
     ("{run} --interval abc", "--interval"),
     ("{run} --interval 1s --duration 100ms", "--interval"),
+    ("{run} --interval 50ms --duration 1h", "--interval"),
+    (
+        "{run} --oversubscribe --threads 4000 --duration 1h",
+        "timeline",
+    ),
     ("{run} --threads 0", "--threads"),
     ("{run} --threads 5000", "--threads"),
     ("{run} --threads 100000", "--threads"),

@@ -86,7 +86,9 @@ pub fn entry(name: &str) -> BackendEntry {
 pub fn interval(spec: &Spec, opts: &RunOptions) -> Duration {
     opts.interval.unwrap_or_else(|| {
         spec.duration().map_or(Duration::from_millis(100), |d| {
-            (d / 20).clamp(Duration::from_millis(50), Duration::from_secs(1))
+            (d / 20)
+                .clamp(Duration::from_millis(50), Duration::from_secs(1))
+                .max(d / crate::limits::DEFAULT_MAX_INTERVALS)
         })
     })
 }

@@ -119,6 +119,16 @@ fn validate(opts: &RunOptions) -> Result<(Spec, Vec<Point>), HarnessError> {
     if let Some(i) = opts.interval {
         limits::interval(i, spec.duration())?;
     }
+    let interval = cells::interval(&spec, opts);
+    let intervals = spec.duration().map_or(600, |w| {
+        (w.as_nanos() / interval.as_nanos().max(1)) as u64 + 1
+    });
+    let threads = points
+        .iter()
+        .map(|p| p.readers + p.writers)
+        .max()
+        .unwrap_or(1);
+    limits::timeline_memory(threads, intervals)?;
     if let Some(path) = &opts.history {
         limits::writable_file("--history", path)?;
     }
