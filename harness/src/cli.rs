@@ -615,7 +615,7 @@ fn stress(a: &StressArgs) -> ExitCode {
             batch_size: 8,
             keys: checker::Plan::new(a.seed, 8).keys(),
             partitions: (0..a.writers).map(|w| format!("mutable/w{w}/")).collect(),
-            truncated: false,
+            truncated: report.history_truncated,
         }];
         all.extend(events);
         if let Err(e) = crate::sweep::write_history(path, &all) {

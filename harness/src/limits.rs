@@ -4,7 +4,7 @@
 //! - **Threads**: at most [`THREADS_PER_CORE`] per core (oversubscription beyond that measures
 //!   the scheduler, not the store), unless `--oversubscribe` lifts it to the workloads' hard cap.
 //! - **Memory**: the keys a workload prefills, at an upper estimate of [`BYTES_PER_KEY`] each,
-//!   must fit in the memory the machine has available.
+//!   must fit in the memory available (the machine's, or a container's limit if lower).
 //! - **Timeline**: an interval of at least [`MIN_INTERVAL`], at most the window, and at most
 //!   [`MAX_BUCKETS`] intervals per window; each thread keeps a histogram per interval, so the
 //!   largest point's timeline must fit in half the available memory.
@@ -82,12 +82,22 @@ pub fn threads(what: &str, threads: usize, oversubscribe: bool) -> Result<(), Ha
     })
 }
 
-/// The memory the machine has available (`MemAvailable`), if it says.
+/// The memory this process may still use: the machine's `MemAvailable`, or less where a cgroup
+/// (v2, a container's limit) allows less; `None` if neither says.
 pub fn available_memory() -> Option<u64> {
-    let info = std::fs::read_to_string("/proc/meminfo").ok()?;
-    let line = info.lines().find(|l| l.starts_with("MemAvailable:"))?;
-    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kib * 1024)
+    let read = |path: &str| std::fs::read_to_string(path).ok();
+    let host = read("/proc/meminfo").and_then(|info| {
+        let line = info.lines().find(|l| l.starts_with("MemAvailable:"))?;
+        let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+        Some(kib * 1024)
+    });
+    let number = |path: &str| read(path).and_then(|t| t.trim().parse::<u64>().ok());
+    let cgroup = number("/sys/fs/cgroup/memory.max") // "max" (no limit) does not parse
+        .map(|max| max.saturating_sub(number("/sys/fs/cgroup/memory.current").unwrap_or(0)));
+    match (host, cgroup) {
+        (Some(h), Some(c)) => Some(h.min(c)),
+        (h, c) => h.or(c),
+    }
 }
 
 /// Bytes one timeline interval costs a thread: its latency histogram's counters.
@@ -118,13 +128,18 @@ pub fn timeline_memory(threads: usize, intervals: u64) -> Result<(), HarnessErro
     }
 }
 
-/// The workload's keys must fit in the available memory, at [`BYTES_PER_KEY`] each.
-pub fn memory(spec: &Spec) -> Result<(), HarnessError> {
-    let keys = spec.stable.keys + spec.mutable.prefill_keys();
+/// The workload's keys must fit in the available memory, at [`BYTES_PER_KEY`] each: the stable
+/// region, and the mutable prefill of every writer's partition at the point with most writers.
+pub fn memory(spec: &Spec, max_writers: usize) -> Result<(), HarnessError> {
+    let partitions = (max_writers as u64).max(1);
+    let keys = spec
+        .stable
+        .keys
+        .saturating_add(spec.mutable.prefill_keys().saturating_mul(partitions));
     let need = keys.saturating_mul(BYTES_PER_KEY);
     match available_memory() {
         Some(have) if need > have => Err(HarnessError::Limit {
-            what: "stable.keys + mutable.prefill".into(),
+            what: "stable.keys + mutable.prefill × writers".into(),
             value: keys.to_string(),
             problem: format!(
                 "{keys} keys need about {:.1} GiB (at up to {BYTES_PER_KEY} bytes per key), and \

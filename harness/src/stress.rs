@@ -47,6 +47,8 @@ pub struct StressReport {
     pub long_snapshots: u64,
     pub rss: Vec<u64>,
     pub retired_pending_at_end: usize,
+    /// A thread's history buffer filled up (`--history`): the file says so in its header.
+    pub history_truncated: bool,
 }
 
 impl StressReport {
@@ -300,7 +302,7 @@ impl Soak<'_> {
                 .sum(),
             _ => 0,
         };
-        let (isolation, history, _) =
+        let (isolation, history, history_truncated) =
             conclude(&self.setup, opts.seed, outs, (fin.counts, fin.samples, ev));
         let report = StressReport {
             isolation: isolation.conclude(opts.readers, opts.writers),
@@ -312,6 +314,7 @@ impl Soak<'_> {
             long_snapshots: self.long_snapshots.into_inner(),
             rss,
             retired_pending_at_end: self.backend.kb().stats().retired_pending,
+            history_truncated,
         };
         (report, history)
     }

@@ -238,6 +238,7 @@ const WORKLOAD_CASES: &[(&[(&str, &str)], &str)] = &[
     (&[("readers.skew", "{ kind = \"zipf\", theta = 0.9 }"), ("sweep.theta", "[0]")], "sweep.theta"),
     (&[("readers.skew", "{ kind = \"zipf\", theta = 0.9 }"), ("sweep.theta", "[0.5, 0.5]")], "sweep.theta"),
     (&[("sweep.hot_fraction", "[0.5]")], "sweep.hot_fraction"),
+    (&[("readers.skew", "{ kind = \"hotspot\", hot_fraction = 0.2, hot_ops = 0.9 }"), ("sweep.hot_fraction", "[0.5, 0]")], "sweep.hot_fraction"),
     (&[("readers.skew", "{ kind = \"hotspot\", hot_fraction = 0.2, hot_ops = 0.8 }"), ("sweep.hot_fraction", "[2]")], "sweep.hot_fraction"),
     (&[("sweep.batch_size", "[0]")], "sweep.batch_size"),
     (&[("sweep.batch_size", "[4, 4]")], "sweep.batch_size"),
@@ -270,8 +271,9 @@ const COMMAND_CASES: &[(&str, &str)] = &[
     ("{run} --interval abc", "--interval"),
     ("{run} --interval 1s --duration 100ms", "--interval"),
     ("{run} --interval 50ms --duration 1h", "--interval"),
+    // 4096 threads × 10,000 intervals × 31 KiB: over a terabyte, refused on any machine.
     (
-        "{run} --oversubscribe --threads 4000 --duration 1h",
+        "{run} --oversubscribe --threads 4096 --duration 100s --interval 10ms",
         "timeline",
     ),
     ("{run} --threads 0", "--threads"),

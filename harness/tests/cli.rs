@@ -179,7 +179,8 @@ fn start_then_signal(args: &[&str], ready: &str, signal: i32) -> std::process::O
 
 /// SIGTERM stops a run like Ctrl-C: after the current cell, with the finished cells written and
 /// the run marked interrupted (exit 130). Cells of 5 s: the signal, sent as soon as the run says
-/// it listens, lands during the first of three (unless this process stalls for 10 s).
+/// it listens, lands before the first cell starts or during one of the first two (unless this
+/// process stalls for 10 s), so fewer than three cells finish.
 #[test]
 fn sigterm_stops_a_run_after_the_current_cell_and_keeps_what_finished() {
     let out = scratch("sigterm-run");
@@ -205,13 +206,21 @@ fn sigterm_stops_a_run_after_the_current_cell_and_keeps_what_finished() {
     );
     assert_eq!(o.status.code(), Some(130), "{}", text(&o));
     assert!(stderr(&o).contains("interrupted"), "{}", text(&o));
-    let r = results::load(&out.join("results.json")).unwrap();
+    // Read as written: a run stopped before its first cell has no points, which the results
+    // loader refuses on purpose (nothing to report), so only the fields checked here are read.
+    #[derive(serde::Deserialize)]
+    struct Written {
+        run: Run,
+        points: Vec<serde::de::IgnoredAny>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Run {
+        interrupted: bool,
+    }
+    let text = std::fs::read_to_string(out.join("results.json")).unwrap();
+    let r: Written = serde_json::from_str(&text).unwrap();
     assert!(r.run.interrupted);
-    assert!(
-        !r.points.is_empty() && r.points.len() < 3,
-        "{} points",
-        r.points.len()
-    );
+    assert!(r.points.len() < 3, "{} points", r.points.len());
 }
 
 /// Ctrl-C ends a soak early with its full summary (exit 130), however long it was asked to run.

@@ -30,7 +30,10 @@ pub enum Reclaim {
     /// Only a background thread frees: woken after every commit, and every `interval`. Commits
     /// never pay for freeing, but concurrent freeing slows the writers' allocations.
     Background {
-        /// Longest time a version outlives its last reader.
+        /// Longest time a version outlives its last reader — while the knowledge base lives.
+        /// Once it is dropped the thread stops, and a surviving writer frees what it retires at
+        /// each of its commits: a version released later by its last reader waits for that
+        /// writer's next commit, or for the writer's drop.
         interval: Duration,
     },
 }

@@ -520,7 +520,7 @@ fn a_writer_unwinding_releases_its_lease_to_a_waiter() {
 }
 
 #[test]
-#[should_panic]
+#[should_panic(expected = "deadlock")]
 fn loom_catches_a_lease_kept_through_a_panic() {
     unwinding_releases(false);
 }
@@ -554,8 +554,9 @@ fn a_release_wakes_every_writer_it_unblocks() {
     });
 }
 
-/// `writer_wait`'s timeouts: a writer whose wait runs out while the holder releases either gets
-/// the lease or a timeout naming the holder, and a timeout leaves nothing granted.
+/// `writer_wait`'s timeouts: a writer whose wait has run out (a zero timeout: loom has no clock,
+/// so a wait that times out later cannot be modelled) while the holder releases either gets the
+/// lease or a timeout naming the holder, and a timeout leaves nothing granted.
 #[test]
 fn a_timed_out_wait_names_the_holder_and_grants_nothing() {
     exhaustive(|| {

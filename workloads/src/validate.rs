@@ -395,6 +395,19 @@ fn check_sweep(s: &Spec) -> Check {
     }
     for &f in &sw.hot_fraction {
         check_fraction("sweep.hot_fraction", "hot fraction", f)?;
+        // Each swept value with the skews' own hot_ops, as the base skew is checked.
+        for skew in [&s.readers.skew, &s.writers.skew] {
+            if let Skew::Hotspot { hot_ops, .. } = *skew {
+                if (f == 0.0 && hot_ops > 0.0) || (f == 1.0 && hot_ops < 1.0) {
+                    return Err(invalid(
+                        "sweep.hot_fraction",
+                        f,
+                        &format!("with hot_ops = {hot_ops}, a hot fraction of {f} leaves no keys for some operations"),
+                        "sweep hot fractions strictly between 0 and 1",
+                    ));
+                }
+            }
+        }
     }
     for &b in &sw.batch_size {
         limit("sweep.batch_size", b, limits::batch_size(b))?;

@@ -46,19 +46,23 @@ impl<R: ReadHandle, W: WriteHandle> Loop<'_, '_, R, W> {
         let mut done = 0u64;
         let mut now = clock.raw();
         while now < stretch.end && done < stretch.budget {
-            // Open loop: a unit's first op counts from its intended start (CO-corrected).
-            let origin = match unit_start {
-                true => match pacer.next_unit(clock, self.timing.one_ms, stretch.end) {
-                    Some(origin) => origin,
-                    None => break, // the next unit is due after the window
-                },
-                false => Origin::Now,
-            };
             let op = self.stream.next_op();
             let kind = op.kind();
             let skip = matches!(&op, Op::DeletePrefix { prefix } if self.probe.protects(prefix));
+            // Untimed, and before the pacer's wait: in open loop the checker's work fits in the
+            // slack before the intended start instead of counting against it.
             self.probe
                 .before(kind, self.reader, self.writer.as_deref_mut());
+            // Open loop: a unit's first op counts from its intended start (CO-corrected). A unit
+            // due after the window never starts; leaving here is safe for the probes: a unit
+            // never starts with a commit, and a reader's `before` only closed its last snapshot.
+            let origin = match unit_start {
+                true => match pacer.next_unit(clock, self.timing.one_ms, stretch.end) {
+                    Some(origin) => origin,
+                    None => break,
+                },
+                false => Origin::Now,
+            };
             let t0 = origin.tick(clock);
             let ok = !skip && execute(&op, self.reader, self.writer.as_deref_mut()).is_ok();
             now = clock.raw();

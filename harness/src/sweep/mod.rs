@@ -115,7 +115,7 @@ fn validate(opts: &RunOptions) -> Result<(Spec, Vec<Point>), HarnessError> {
     for p in &points {
         limits::threads(what, p.readers + p.writers, opts.oversubscribe)?;
     }
-    limits::memory(&spec)?;
+    limits::memory(&spec, points.iter().map(|p| p.writers).max().unwrap_or(0))?;
     if let Some(i) = opts.interval {
         limits::interval(i, spec.duration())?;
     }
