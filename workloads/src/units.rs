@@ -39,6 +39,9 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
 /// Writes a duration in the shortest exact form `parse_duration` reads back.
 pub fn format_duration(d: Duration) -> String {
     let ns = d.as_nanos();
+    if ns == 0 {
+        return "0s".into();
+    }
     for (unit, per) in [
         ("h", 3_600_000_000_000u128),
         ("m", 60_000_000_000),
@@ -167,6 +170,7 @@ mod tests {
             assert_eq!(parse_duration(&format_duration(d)).unwrap(), d);
         }
         assert_eq!(format_duration(Duration::from_millis(1500)), "1500ms");
+        assert_eq!(format_duration(Duration::ZERO), "0s");
         for bad in ["2", "2 sec", "", "s", "-1s", "1.2.3s"] {
             let e = parse_duration(bad).unwrap_err();
             assert!(e.contains("bad duration"), "{bad}: {e}");
