@@ -5,8 +5,9 @@
 //! Backends that cannot serve an operation (dashmap has no ordered prefix scans) are left out of
 //! that group rather than faked.
 
-use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion};
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use harness::backends::{self, Backend, BackendVisitor, ReadHandle, WriteHandle};
+use std::hint::black_box;
 
 const KEYS: usize = 100_000;
 const GROUP: usize = 1_000; // keys under each `s/<group>/` prefix

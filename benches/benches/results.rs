@@ -6,7 +6,7 @@ use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use harness::metrics::{histogram, merge_into, summarize};
-use rand::{rngs::SmallRng, Rng, SeedableRng};
+use rand::{rngs::SmallRng, RngExt, SeedableRng};
 
 fn thread_histograms(threads: usize, records: usize) -> Vec<hdrhistogram::Histogram<u64>> {
     let mut rng = SmallRng::seed_from_u64(7);

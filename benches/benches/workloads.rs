@@ -73,7 +73,7 @@ fn next_op(c: &mut Criterion) {
 /// streams' generator), and one key-index draw per sampler over 1e5 keys, θ 0.99.
 fn baselines(c: &mut Criterion) {
     use rand::rngs::SmallRng;
-    use rand::{RngCore, SeedableRng};
+    use rand::{Rng, SeedableRng};
     let mut group = c.benchmark_group("baseline");
     group.throughput(Throughput::Elements(1));
     let mut rng = SmallRng::seed_from_u64(1);

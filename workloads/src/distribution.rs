@@ -15,7 +15,7 @@
 //! keys are hot) that spreads consecutive ranks over the whole key space, and so over the trie.
 
 use rand::distr::{Bernoulli, Distribution, Uniform};
-use rand::Rng;
+use rand::{Rng, RngExt};
 use rand_distr::weighted::WeightedAliasIndex;
 use rand_distr::Zipf;
 use serde::{Deserialize, Serialize};

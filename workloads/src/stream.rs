@@ -7,7 +7,7 @@
 //! the role and the thread index.
 
 use rand::distr::{Bernoulli, Distribution, Uniform};
-use rand::{RngCore, SeedableRng};
+use rand::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
 
 use crate::distribution::KeySampler;
