@@ -5,7 +5,8 @@
 #   scripts/reference-sweep.sh OUT_DIR
 #
 # Builds in release unless HARNESS (path to a built `harness`) and KB_BENCH (path to the built
-# criterion bench binary `target/release/deps/kb-*`) are given — for machines without crates.io.
+# criterion bench binary `<target>/release/deps/kb-*`) are given — for machines without the
+# package registry.
 # Takes about 6 minutes on 16 cores. Commit OUT_DIR's results under reports/reference/<machine>/.
 set -euo pipefail
 out=${1:?usage: scripts/reference-sweep.sh OUT_DIR}
@@ -13,8 +14,10 @@ mkdir -p "$out"
 if [ -z "${HARNESS:-}" ]; then
   cargo build --release -p harness
   cargo bench -p benches --bench kb --no-run
-  HARNESS=target/release/harness
-  KB_BENCH=$(ls -t target/release/deps/kb-* | grep -v '\.d$' | head -n1)
+  # Wherever cargo puts its builds (CARGO_TARGET_DIR, a config's target-dir): ask cargo.
+  target=$(cargo metadata --format-version 1 --no-deps | sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')
+  HARNESS=$target/release/harness
+  KB_BENCH=$(ls -t "$target"/release/deps/kb-* | grep -v '\.d$' | head -n1)
 fi
 {
   echo "date: $(date -u +%FT%TZ)"
