@@ -326,12 +326,15 @@ fn restore_sigpipe() {
     }
 }
 
+/// A command that cannot run: says why on stderr and exits 2.
+fn refuse(e: impl std::fmt::Display) -> ExitCode {
+    eprintln!("error: {e}");
+    ExitCode::from(2)
+}
+
 /// Loads a results file; on failure prints why (and how to make a readable one).
 fn load(path: &std::path::Path) -> Result<Results, ExitCode> {
-    results::load(path).map_err(|e| {
-        eprintln!("error: {e}");
-        ExitCode::from(2)
-    })
+    results::load(path).map_err(refuse)
 }
 
 /// `harness report`: exit 2 when a file cannot be read, 1 when the page cannot be written.
@@ -414,8 +417,7 @@ fn gate(a: &GateArgs) -> ExitCode {
 /// `harness ops`: the timing table (and JSON), or a counted run.
 fn ops(a: &OpsArgs) -> ExitCode {
     if let Err(e) = crate::ops::check_args(a.time, a.points, a.groups, a.count, a.json.as_deref()) {
-        eprintln!("error: {e}");
-        return ExitCode::from(2);
+        return refuse(e);
     }
     let o = crate::ops::OpsOptions {
         points: a.points,
@@ -425,10 +427,7 @@ fn ops(a: &OpsArgs) -> ExitCode {
     if let (Some(n), Some(kernel)) = (a.count, &a.kernel) {
         return match crate::ops::count(&o, kernel, n) {
             Ok(()) => ExitCode::SUCCESS,
-            Err(e) => {
-                eprintln!("error: {e}");
-                ExitCode::from(2)
-            }
+            Err(e) => refuse(e),
         };
     }
     let run = crate::ops::time(&o, |k| crate::ops::progress(&format!("timing {k}")));
@@ -480,10 +479,7 @@ fn check_history(file: &std::path::Path) -> ExitCode {
         recheck(std::io::BufReader::new(f), &file.display().to_string()).map_err(|e| e.to_string())
     });
     match checked {
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::from(2)
-        }
+        Err(e) => refuse(e),
         Ok(points) => {
             println!(
                 "offline re-check of {} ({} points; sampled snapshots only):",
@@ -549,10 +545,7 @@ fn run(args: &RunArgs) -> ExitCode {
                 ExitCode::SUCCESS
             }
         }
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::from(2)
-        }
+        Err(e) => refuse(e),
     }
 }
 
@@ -564,10 +557,7 @@ fn audit(out: &std::path::Path) -> ExitCode {
             println!("\nwrote {}/audit.json", out.display());
             ExitCode::SUCCESS
         }
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::from(2)
-        }
+        Err(e) => refuse(e),
     }
 }
 
@@ -592,8 +582,7 @@ fn stress(a: &StressArgs) -> ExitCode {
         None => Ok(()),
     });
     if let Err(e) = checked {
-        eprintln!("error: {e}");
-        return ExitCode::from(2);
+        return refuse(e);
     }
     let opts = crate::stress::StressOptions {
         duration: a.duration,

@@ -235,8 +235,6 @@ pub fn writable_file(flag: &str, path: &Path) -> Result<(), HarnessError> {
     if !existing.is_dir() {
         return Err(err(format!("`{}` is not a directory", existing.display())));
     }
-    let probe = existing.join(format!(".harness-probe-{}", std::process::id()));
-    let written = std::fs::write(&probe, b"probe");
-    let _ = std::fs::remove_file(&probe);
-    written.map_err(|e| err(format!("`{}` is not writable ({e})", existing.display())))
+    crate::output::probe(existing)
+        .map_err(|e| err(format!("`{}` is not writable ({e})", existing.display())))
 }

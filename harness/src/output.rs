@@ -20,12 +20,17 @@ pub fn check_writable(dir: &Path) -> Result<(), HarnessError> {
         )));
     }
     fs::create_dir_all(dir).map_err(err)?;
+    probe(dir).map_err(err)
+}
+
+/// Proves the existing directory `dir` writable by writing a probe file into it and removing it
+/// again — whether or not the write succeeded (on a full disk it can create the file and then
+/// fail): no probe is left behind.
+pub fn probe(dir: &Path) -> std::io::Result<()> {
     let probe = dir.join(format!(".harness-probe-{}", std::process::id()));
     let written = fs::write(&probe, b"probe");
-    // Removed whether or not the write succeeded (on a full disk it can create the file and then
-    // fail): no probe is left behind.
     let removed = fs::remove_file(&probe);
-    written.and(removed).map_err(err)
+    written.and(removed)
 }
 
 /// Writes results.json and points.csv into `dir`.

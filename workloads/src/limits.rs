@@ -146,12 +146,12 @@ pub fn rate(r: f64, window: Option<Duration>) -> Result<(), Breach> {
 
 /// The first value that appears twice in `values`, if any (a sweep axis lists each value once:
 /// a repeated value would show as if it were a repetition).
-pub fn first_duplicate<T: PartialEq + Copy>(values: &[T]) -> Option<T> {
+pub fn first_duplicate<T: PartialEq>(values: &[T]) -> Option<&T> {
     values
         .iter()
         .enumerate()
         .find(|(i, v)| values[..*i].contains(v))
-        .map(|(_, v)| *v)
+        .map(|(_, v)| v)
 }
 
 #[cfg(test)]
@@ -172,7 +172,7 @@ mod tests {
         assert!(rate(0.5, second).is_err(), "one op per 2 s in a 1 s window");
         assert!(rate(1e-300, None).is_err() && rate(1e300, None).is_err());
         assert!(rate(f64::NAN, None).is_err() && rate(0.0, None).is_err());
-        assert_eq!(first_duplicate(&[1, 2, 1]), Some(1));
+        assert_eq!(first_duplicate(&[1, 2, 1]), Some(&1));
         assert_eq!(first_duplicate(&[1, 2, 3]), None);
     }
 }

@@ -416,7 +416,7 @@ fn check_sweep(s: &Spec) -> Check {
 }
 
 /// A sweep axis lists each value once: a repeated value would show as if it were a repetition.
-fn duplicates<T: PartialEq + Copy + std::fmt::Display>(field: &str, values: &[T]) -> Check {
+fn duplicates<T: PartialEq + std::fmt::Display>(field: &str, values: &[T]) -> Check {
     match first_duplicate(values) {
         Some(v) => Err(invalid(
             field,

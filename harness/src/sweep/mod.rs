@@ -84,12 +84,10 @@ fn validate(opts: &RunOptions) -> Result<(Spec, Vec<Point>), HarnessError> {
             valid: backends::names(),
         });
     }
-    if let Some(i) =
-        (1..opts.backends.len()).find(|&i| opts.backends[..i].contains(&opts.backends[i]))
-    {
+    if let Some(b) = workloads::limits::first_duplicate(&opts.backends) {
         return Err(HarnessError::Limit {
             what: "--backends".into(),
-            value: opts.backends[i].clone(),
+            value: b.clone(),
             problem: "is named twice (its rows would look like repetitions)".into(),
             fix: "name each backend once; use --repetitions to repeat".into(),
         });
