@@ -28,6 +28,8 @@ pub struct Row {
     pub commits_per_s: Option<Spread>,
     /// Staged writes per second that were part of an acknowledged batch.
     pub writes_per_s: Option<Spread>,
+    /// Reads the writer threads completed themselves, per second (`None`: they read nothing).
+    pub writer_reads_per_s: Option<Spread>,
     pub read_p50_ns: Option<Spread>,
     pub read_p99_ns: Option<Spread>,
     pub commit_p50_ns: Option<Spread>,
@@ -235,6 +237,9 @@ fn row(role: BackendRole, ps: &[&PointResult]) -> Row {
             .flatten(),
         writes_per_s: writers
             .then(|| spread(&|m| Some(m.writes_per_s())))
+            .flatten(),
+        writer_reads_per_s: (writers && ms.iter().any(|m| m.writers.reads > 0))
+            .then(|| spread(&|m| Some(m.writer_reads_per_s())))
             .flatten(),
         read_p50_ns: spread(&|m| m.readers.latency_ns.as_ref().map(|l| l.p50 as f64)),
         read_p99_ns: spread(&|m| m.readers.latency_ns.as_ref().map(|l| l.p99 as f64)),

@@ -13,6 +13,7 @@ use crate::format::{count, ns, si, spread, times};
 pub fn render(r: &Results, a: &Analysis) -> String {
     let mut out = header(r, a);
     goodput(&mut out, a);
+    writer_reads(&mut out, a);
     impact(&mut out, a);
     comparisons(&mut out, a);
     floor(&mut out, r, a);
@@ -103,6 +104,32 @@ fn goodput(out: &mut String, a: &Analysis) {
             dash(row.commit_p99_ns.map(|s| ns(s.median))),
             format!("{}/{}", refused(Role::Readers), refused(Role::Writers)),
             flags.join("; ")
+        );
+    }
+}
+
+/// Writers that also read (YCSB clients) do reads that are no reader's goodput: shown apart.
+fn writer_reads(out: &mut String, a: &Analysis) {
+    let rows: Vec<_> = a
+        .rows
+        .iter()
+        .filter_map(|r| r.writer_reads_per_s.map(|s| (r, s)))
+        .collect();
+    if rows.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "\nreads done by the writer threads themselves (their gets and scans, each from a fresh \
+         snapshot, and read-for-updates; not in reads/s above):"
+    );
+    for (row, s) in rows {
+        let _ = writeln!(
+            out,
+            "  {:<15} {:<26} {:>21} reads/s",
+            row.backend,
+            row.label(),
+            spread(&s, si)
         );
     }
 }

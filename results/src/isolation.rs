@@ -311,10 +311,10 @@ impl Checked {
         counts: &Counts,
         commits: u64,
     ) -> Option<&'static str> {
-        if readers == 0 {
-            Some("no readers: only the final state was checked")
-        } else if writers == 0 {
+        if writers == 0 {
             Some("no writers: nothing to check snapshots against")
+        } else if counts.snapshots == 0 && readers == 0 {
+            Some("no readers: only the final state was checked")
         } else if counts.snapshots == 0 {
             Some("no snapshot was checked")
         } else if commits == 0 {
@@ -409,9 +409,16 @@ mod tests {
             commits: 10,
             ..Checked::default()
         };
-        let writers_only = c.clone().conclude(0, 1);
+        let writers_only = Checked {
+            counts: counts(0, &[]),
+            ..c.clone()
+        }
+        .conclude(0, 1);
         assert_eq!(writers_only.verdict, Verdict::NotExercised);
         assert!(writers_only.not_exercised.unwrap().contains("no readers"));
+        // Writers that take snapshots (YCSB clients) are checked as readers are.
+        let clients = c.clone().conclude(0, 1);
+        assert_eq!(clients.verdict, Verdict::StrongSnapshotIsolation);
         let idle = Checked {
             commits: 0,
             ..c.clone()

@@ -208,6 +208,13 @@ impl Measurement {
     pub fn writes_per_s(&self) -> f64 {
         self.rate(self.writers.writes)
     }
+
+    /// Reads per second the writer threads completed themselves: their own gets and scans
+    /// (`writers.mix.read` / `scan`, as YCSB clients) and read-for-updates. Not the readers'
+    /// goodput, and not in `reads_per_s`.
+    pub fn writer_reads_per_s(&self) -> f64 {
+        self.rate(self.writers.reads)
+    }
 }
 
 /// The reader threads' work.
@@ -307,7 +314,7 @@ impl OpClass {
     pub fn of(kind: OpKind) -> OpClass {
         match kind {
             OpKind::Snapshot => OpClass::Snapshot,
-            OpKind::Get | OpKind::GetMiss => OpClass::Get,
+            OpKind::Get | OpKind::GetMiss | OpKind::GetForUpdate => OpClass::Get,
             OpKind::Contains => OpClass::Contains,
             OpKind::Scan => OpClass::Scan,
             OpKind::Count => OpClass::Count,

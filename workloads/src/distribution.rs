@@ -61,6 +61,24 @@ pub enum Skew {
     },
     /// Indices in order from a per-thread starting point, wrapping around.
     Sequential {},
+    /// Recently written keys, as YCSB's `exponential`: index `newest − ⌊x⌋` with `x`
+    /// exponentially distributed so that `percentile` % of draws fall within the newest
+    /// `fraction` of the keys (draws older than index 0 are drawn again).
+    Exponential {
+        /// Percent of draws inside the newest `fraction` of keys, in (0, 100). Default 95.
+        #[serde(default = "default_percentile")]
+        percentile: f64,
+        /// That share of the keys, > 0. Default 0.8571428571 (YCSB's 1/1.1667).
+        #[serde(default = "default_fraction")]
+        fraction: f64,
+    },
+}
+
+fn default_percentile() -> f64 {
+    95.0
+}
+fn default_fraction() -> f64 {
+    0.857_142_857_1
 }
 
 fn yes() -> bool {
@@ -103,6 +121,7 @@ impl Skew {
             Skew::Hotspot { .. } => "hotspot",
             Skew::Latest { .. } => "latest",
             Skew::Sequential {} => "sequential",
+            Skew::Exponential { .. } => "exponential",
         }
     }
 }
@@ -232,6 +251,8 @@ enum Kind {
     },
     Latest(ZipfTable),
     Sequential(u64),
+    /// The rate γ of the exponential.
+    Exponential(f64),
 }
 
 /// Draws key indices in `0..n` for one stream; built once, no allocation per draw.
@@ -275,6 +296,10 @@ impl KeySampler {
             }
             Skew::Latest { theta } => Kind::Latest(ZipfTable::new(n, theta)),
             Skew::Sequential {} => Kind::Sequential(start % n),
+            Skew::Exponential {
+                percentile,
+                fraction,
+            } => Kind::Exponential(-(1.0 - percentile / 100.0).ln() / (n as f64 * fraction)),
         };
         KeySampler { kind, n }
     }
@@ -289,8 +314,9 @@ impl KeySampler {
         false
     }
 
-    /// One key index. `newest` is the most recently written index (only `latest` uses it:
-    /// it returns `newest − rank`, saturating at 0); other skews return an index in `0..n`.
+    /// One key index. `newest` is the most recently written index (`latest` returns
+    /// `newest − rank`, saturating at 0; `exponential` returns `newest − ⌊x⌋`, drawing again
+    /// while that would be below 0); other skews return an index in `0..n`.
     #[inline]
     pub fn sample<R: Rng + ?Sized>(&mut self, rng: &mut R, newest: u64) -> u64 {
         match &mut self.kind {
@@ -325,6 +351,14 @@ impl KeySampler {
                 let i = *next;
                 *next = if i + 1 == self.n { 0 } else { i + 1 };
                 i
+            }
+            Kind::Exponential(gamma) => {
+                // Drawing again past index 0 is drawing from the exponential truncated to
+                // [0, newest + 1): by its inverse CDF, one draw and no loop for any γ.
+                let tail = (-*gamma * (newest as f64 + 1.0)).exp_m1();
+                let u: f64 = rng.random();
+                let back = -(u * tail).ln_1p() / *gamma;
+                newest - (back as u64).min(newest)
             }
         }
     }

@@ -52,7 +52,9 @@ pub struct Run {
     /// Measured time per repetition. Default `"1s"` when `op_budget` is not given either.
     #[serde(with = "units::opt_duration", skip_serializing_if = "Option::is_none")]
     pub duration: Option<Duration>,
-    /// Operations per thread per repetition, instead of a duration. Default: none.
+    /// Operations per thread per repetition, instead of a duration. Default: none. Counted in
+    /// units: a read (with the snapshot taken just before it) or a batch (its staged writes
+    /// and its commit), as a YCSB client counts transactions.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub op_budget: Option<u64>,
     /// Repetitions of each point (interleave them to compare configurations). Default 3.
@@ -245,7 +247,8 @@ pub struct Readers {
     pub skew: Skew,
     /// Prefix scans: length and prefix depth.
     pub scan: ScanSpec,
-    /// Open loop: target operations per second per reader thread. Default none (closed loop).
+    /// Open loop: target reads per second per reader thread (a snapshot rides with the read
+    /// after it). Default none (closed loop).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub target_rate: Option<f64>,
 }
@@ -310,7 +313,8 @@ impl Default for RegionWeights {
     }
 }
 
-/// `readers.scan`: scan length (uniform in `min..=max`) and prefix depth.
+/// `readers.scan`: scan length (in `min..=max`, by `lengths`) and prefix depth. Scans issued by
+/// writers (`writers.mix.scan`) follow it too.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
 pub struct ScanSpec {
@@ -321,6 +325,20 @@ pub struct ScanSpec {
     /// Components of the chosen key kept as the prefix: 0 = the whole region or partition,
     /// 1 = the entity (text) or first byte (bytes), 2 = entity/relation or two bytes. Default 1.
     pub depth: usize,
+    /// How lengths are drawn in `min..=max`. Default uniform.
+    pub lengths: ScanLengths,
+}
+
+/// `readers.scan.lengths`: the distribution of scan lengths.
+#[derive(Clone, Copy, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum ScanLengths {
+    /// Every length in `min..=max` equally likely.
+    #[default]
+    Uniform,
+    /// Length `min + r` with rank `r` Zipf-distributed (θ 0.99): short scans most likely
+    /// (YCSB's `scanlengthdistribution=zipfian`).
+    Zipfian,
 }
 
 impl Default for ScanSpec {
@@ -329,6 +347,7 @@ impl Default for ScanSpec {
             min: 1,
             max: 100,
             depth: 1,
+            lengths: ScanLengths::Uniform,
         }
     }
 }
@@ -343,10 +362,12 @@ pub struct Writers {
     pub mix: WriteMix,
     /// Which keys of the partition updates and deletes hit. Default uniform.
     pub skew: Skew,
-    /// Closed-loop cap: at most this many batches per second per writer. Default none.
+    /// Closed-loop cap: at most this many units (as `target_rate`) per second per writer.
+    /// Default none.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rate_limit: Option<f64>,
-    /// Open loop: target batches per second per writer thread. Default none (closed loop).
+    /// Open loop: target units per second per writer thread: batches, and the writer's own
+    /// reads and scans (`mix.read`, `mix.scan`). Default none (closed loop).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub target_rate: Option<f64>,
 }
@@ -375,9 +396,16 @@ pub struct WriteMix {
     pub delete: f64,
     /// Delete of the entity subtree (text) or first-byte subtree (bytes) of a drawn key. Default 1.
     pub delete_prefix: f64,
-    /// A `Get` of a drawn key followed by a `Put` to the same key (YCSB F). The runner serves
-    /// the `Get` from the writer's view. Default 0.
+    /// A read of a drawn key followed by a `Put` to the same key (YCSB F): the read is a
+    /// `GetForUpdate`, served through the writer (its own staged writes visible). Default 0.
     pub read_modify_write: f64,
+    /// A get of a prefilled key of any writer's partition (partition uniform, key by `skew`),
+    /// from a fresh snapshot taken just before it: a writer that also reads, as a YCSB client
+    /// does. Default 0.
+    pub read: f64,
+    /// A scan (lengths and depth from `readers.scan`) under a drawn key of any writer's
+    /// partition, from a fresh snapshot taken just before it (YCSB E's scans). Default 0.
+    pub scan: f64,
 }
 
 impl Default for WriteMix {
@@ -388,6 +416,8 @@ impl Default for WriteMix {
             delete: 9.0,
             delete_prefix: 1.0,
             read_modify_write: 0.0,
+            read: 0.0,
+            scan: 0.0,
         }
     }
 }
@@ -472,7 +502,7 @@ impl Spec {
             (None, Some(_)) => None,
         }
     }
-    /// Operations per thread per repetition, when the run is bounded by count.
+    /// Units (reads or batches) per thread per repetition, when the run is bounded by count.
     pub fn op_budget(&self) -> Option<u64> {
         self.run.op_budget
     }

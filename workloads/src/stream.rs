@@ -10,9 +10,9 @@ use rand::distr::{Bernoulli, Distribution, Uniform};
 use rand::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
 
-use crate::distribution::KeySampler;
+use crate::distribution::{KeySampler, Skew, ZipfTable};
 use crate::keys::{self, miss_pad, KeyRenderer, FULL, MISS_BYTE};
-use crate::spec::Spec;
+use crate::spec::{ScanLengths, ScanSpec, Spec};
 
 /// The two roles a thread can play.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -26,8 +26,8 @@ pub enum Role {
 /// One operation; keys borrow the stream's buffer until the next call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Op<'a> {
-    /// Reader: drop the current snapshot and take a new one (the first op of every reader
-    /// stream, then every `ops_per_snapshot` ops).
+    /// Drop the current snapshot and take a new one: a reader's first op and then one every
+    /// `ops_per_snapshot` ops; a writer's just before each of its reads and scans.
     Snapshot,
     /// A key present in the prefill.
     Get {
@@ -75,6 +75,12 @@ pub enum Op<'a> {
         /// The prefix.
         prefix: &'a [u8],
     },
+    /// Writer: read a key of its own partition through the writer (its staged writes visible):
+    /// the read half of a read-modify-write, whose `Put` to the same key comes next.
+    GetForUpdate {
+        /// The key.
+        key: &'a [u8],
+    },
     /// Writer: publish the staged batch (after `batch_size` staged writes).
     Commit,
 }
@@ -103,13 +109,15 @@ pub enum OpKind {
     Delete,
     /// [`Op::DeletePrefix`]
     DeletePrefix,
+    /// [`Op::GetForUpdate`]
+    GetForUpdate,
     /// [`Op::Commit`]
     Commit,
 }
 
 impl OpKind {
     /// Every kind, in declaration order.
-    pub const ALL: [OpKind; 10] = [
+    pub const ALL: [OpKind; 11] = [
         OpKind::Snapshot,
         OpKind::Get,
         OpKind::GetMiss,
@@ -119,6 +127,7 @@ impl OpKind {
         OpKind::Put,
         OpKind::Delete,
         OpKind::DeletePrefix,
+        OpKind::GetForUpdate,
         OpKind::Commit,
     ];
 
@@ -134,6 +143,7 @@ impl OpKind {
             OpKind::Put => "put",
             OpKind::Delete => "delete",
             OpKind::DeletePrefix => "delete_prefix",
+            OpKind::GetForUpdate => "get_for_update",
             OpKind::Commit => "commit",
         }
     }
@@ -152,6 +162,7 @@ impl Op<'_> {
             Op::Put { .. } => OpKind::Put,
             Op::Delete { .. } => OpKind::Delete,
             Op::DeletePrefix { .. } => OpKind::DeletePrefix,
+            Op::GetForUpdate { .. } => OpKind::GetForUpdate,
             Op::Commit => OpKind::Commit,
         }
     }
@@ -214,7 +225,7 @@ struct ReaderState {
     mutable_p: Option<Bernoulli>,
     stable: ReadRegion,
     mutable: Option<ReadRegion>,
-    scan_len: Uniform<usize>,
+    scan_len: ScanLength,
     depth: usize,
     ops_per_snapshot: u64,
     since_snapshot: u64,
@@ -233,6 +244,55 @@ struct WriterState {
     value_base: u64,
     seq: u64,
     pending_put: Option<u64>,
+    /// Reads and scans of any partition (`writers.mix.read` / `scan`), when the mix has them.
+    reads: Option<WriterReads>,
+    /// A read or scan whose key is rendered and whose snapshot op was just returned.
+    pending_read: Option<PendingRead>,
+}
+
+/// What a writer needs to read any partition, as a YCSB client does.
+struct WriterReads {
+    region: ReadRegion,
+    /// The writer's own partition index: there, `latest` and `exponential` count back from the
+    /// writer's own newest insert.
+    me: usize,
+    scan_len: ScanLength,
+    depth: usize,
+}
+
+/// A writer's read waiting behind its snapshot op: the partition whose buffer holds the key.
+#[derive(Clone, Copy)]
+enum PendingRead {
+    Get { part: usize },
+    Scan { part: usize, limit: usize },
+}
+
+/// Scan lengths in `min..=max` (see [`ScanLengths`]).
+enum ScanLength {
+    Uniform(Uniform<usize>),
+    Zipfian { min: usize, ranks: ZipfTable },
+}
+
+impl ScanLength {
+    fn new(scan: &ScanSpec) -> ScanLength {
+        match scan.lengths {
+            ScanLengths::Uniform => ScanLength::Uniform(
+                Uniform::new_inclusive(scan.min, scan.max).expect("validated scan lengths"),
+            ),
+            ScanLengths::Zipfian => ScanLength::Zipfian {
+                min: scan.min,
+                ranks: ZipfTable::new((scan.max - scan.min + 1) as u64, 0.99),
+            },
+        }
+    }
+
+    #[inline]
+    fn sample(&self, rng: &mut Xoshiro256PlusPlus) -> usize {
+        match self {
+            ScanLength::Uniform(u) => u.sample(rng),
+            ScanLength::Zipfian { min, ranks } => min + ranks.sample(rng) as usize,
+        }
+    }
 }
 
 // One stream per thread, built once: boxing the larger variant would only add a pointer chase
@@ -257,8 +317,13 @@ const READ_KINDS: [OpKind; 5] = [
     OpKind::Count,
 ];
 
-/// Writer mix order: update, insert, delete, delete_prefix, read_modify_write.
+/// Writer mix order: update, insert, delete, delete_prefix, read_modify_write, read, scan.
+const INSERT: usize = 1;
+const DELETE: usize = 2;
+const DELETE_PREFIX: usize = 3;
 const RMW: usize = 4;
+const READ: usize = 5;
+const SCAN: usize = 6;
 
 impl OpStream {
     /// The stream of thread `thread` (index within its role) in a point with `writers` writer
@@ -286,7 +351,7 @@ impl OpStream {
                     "writer stream {thread} needs at least {} writer partitions, got {writers}",
                     thread + 1
                 );
-                State::Writer(writer(spec, &partitions[thread], max_prefix, thread, start))
+                State::Writer(writer(spec, &partitions, max_prefix, thread, start))
             }
         };
         OpStream { rng, state }
@@ -331,20 +396,8 @@ fn reader(spec: &Spec, partitions: Vec<Vec<u8>>, max_prefix: usize, start: u64) 
         sampler: KeySampler::new(&spec.readers.skew, spec.stable.keys, start),
     };
     let w = &spec.readers.regions;
-    let mutable = (!partitions.is_empty() && w.mutable > 0.0).then(|| {
-        let max = partitions.iter().map(Vec::len).max().unwrap_or(0);
-        ReadRegion {
-            pads: partitions
-                .iter()
-                .map(|p| miss_pad(&spec.mutable.shape, p.len(), max))
-                .collect(),
-            pick: (partitions.len() > 1).then(|| Uniform::new(0, partitions.len()).unwrap()),
-            bufs: partitions.iter().map(|p| key_buf(p, max_prefix)).collect(),
-            prefix_lens: partitions.iter().map(Vec::len).collect(),
-            shape: KeyRenderer::new(&spec.mutable.shape),
-            sampler: KeySampler::new(&spec.readers.skew, spec.mutable.prefill_keys(), start),
-        }
-    });
+    let mutable = (!partitions.is_empty() && w.mutable > 0.0)
+        .then(|| partitions_region(spec, &partitions, max_prefix, &spec.readers.skew, start));
     let p_mutable = w.mutable / (w.stable + w.mutable);
     let scan = &spec.readers.scan;
     ReaderState {
@@ -354,14 +407,43 @@ fn reader(spec: &Spec, partitions: Vec<Vec<u8>>, max_prefix: usize, start: u64) 
             .map(|_| Bernoulli::new(p_mutable).expect("validated region weights")),
         stable,
         mutable,
-        scan_len: Uniform::new_inclusive(scan.min, scan.max).expect("validated scan lengths"),
+        scan_len: ScanLength::new(scan),
         depth: scan.depth,
         ops_per_snapshot: spec.readers.ops_per_snapshot,
         since_snapshot: spec.readers.ops_per_snapshot,
     }
 }
 
-fn writer(spec: &Spec, prefix: &[u8], max_prefix: usize, thread: usize, start: u64) -> WriterState {
+/// The prefilled keys of every writer's partition, one chosen uniformly per read, the key by
+/// `skew`.
+fn partitions_region(
+    spec: &Spec,
+    partitions: &[Vec<u8>],
+    max_prefix: usize,
+    skew: &Skew,
+    start: u64,
+) -> ReadRegion {
+    let max = partitions.iter().map(Vec::len).max().unwrap_or(0);
+    ReadRegion {
+        pads: partitions
+            .iter()
+            .map(|p| miss_pad(&spec.mutable.shape, p.len(), max))
+            .collect(),
+        pick: (partitions.len() > 1).then(|| Uniform::new(0, partitions.len()).unwrap()),
+        bufs: partitions.iter().map(|p| key_buf(p, max_prefix)).collect(),
+        prefix_lens: partitions.iter().map(Vec::len).collect(),
+        shape: KeyRenderer::new(&spec.mutable.shape),
+        sampler: KeySampler::new(skew, spec.mutable.prefill_keys(), start),
+    }
+}
+
+fn writer(
+    spec: &Spec,
+    partitions: &[Vec<u8>],
+    max_prefix: usize,
+    thread: usize,
+    start: u64,
+) -> WriterState {
     let m = &spec.writers.mix;
     let weights = vec![
         m.update,
@@ -369,7 +451,16 @@ fn writer(spec: &Spec, prefix: &[u8], max_prefix: usize, thread: usize, start: u
         m.delete,
         m.delete_prefix,
         m.read_modify_write,
+        m.read,
+        m.scan,
     ];
+    let prefix = &partitions[thread];
+    let reads = (m.read + m.scan > 0.0).then(|| WriterReads {
+        region: partitions_region(spec, partitions, max_prefix, &spec.writers.skew, start),
+        me: thread,
+        scan_len: ScanLength::new(&spec.readers.scan),
+        depth: spec.readers.scan.depth,
+    });
     WriterState {
         mix: Choice::new(&weights),
         buf: key_buf(prefix, max_prefix),
@@ -382,6 +473,8 @@ fn writer(spec: &Spec, prefix: &[u8], max_prefix: usize, thread: usize, start: u
         value_base: (thread as u64 + 1) << 40,
         seq: 0,
         pending_put: None,
+        reads,
+        pending_read: None,
     }
 }
 
@@ -430,6 +523,21 @@ fn next_read<'a>(r: &'a mut ReaderState, rng: &mut Xoshiro256PlusPlus) -> Op<'a>
 
 #[inline]
 fn next_write<'a>(w: &'a mut WriterState, rng: &mut Xoshiro256PlusPlus) -> Op<'a> {
+    if let Some(pending) = w.pending_read.take() {
+        let bufs = &w
+            .reads
+            .as_ref()
+            .expect("a pending read has its region")
+            .region
+            .bufs;
+        return match pending {
+            PendingRead::Get { part } => Op::Get { key: &bufs[part] },
+            PendingRead::Scan { part, limit } => Op::Scan {
+                prefix: &bufs[part],
+                limit,
+            },
+        };
+    }
     if let Some(value) = w.pending_put.take() {
         w.staged += 1;
         return Op::Put { key: &w.buf, value };
@@ -439,7 +547,13 @@ fn next_write<'a>(w: &'a mut WriterState, rng: &mut Xoshiro256PlusPlus) -> Op<'a
         return Op::Commit;
     }
     let choice = w.mix.pick(rng);
-    let idx = if choice == 1 {
+    if choice >= READ {
+        let newest_own = w.next_insert - 1;
+        let r = w.reads.as_mut().expect("a mix with reads has their region");
+        w.pending_read = Some(r.draw(choice == SCAN, newest_own, rng));
+        return Op::Snapshot;
+    }
+    let idx = if choice == INSERT {
         w.next_insert += 1;
         w.next_insert - 1
     } else {
@@ -447,7 +561,7 @@ fn next_write<'a>(w: &'a mut WriterState, rng: &mut Xoshiro256PlusPlus) -> Op<'a
     };
     let buf = &mut w.buf;
     buf.truncate(w.prefix_len);
-    if choice == 3 {
+    if choice == DELETE_PREFIX {
         w.shape.push(idx, 1, buf);
         w.staged += 1;
         return Op::DeletePrefix { prefix: buf };
@@ -456,17 +570,42 @@ fn next_write<'a>(w: &'a mut WriterState, rng: &mut Xoshiro256PlusPlus) -> Op<'a
     w.seq += 1;
     let value = w.value_base | w.seq;
     match choice {
-        2 => {
+        DELETE => {
             w.staged += 1;
             Op::Delete { key: buf }
         }
         RMW => {
             w.pending_put = Some(value);
-            Op::Get { key: buf }
+            Op::GetForUpdate { key: buf }
         }
         _ => {
             w.staged += 1;
             Op::Put { key: buf, value }
+        }
+    }
+}
+
+impl WriterReads {
+    /// Renders the key (a get) or prefix (a scan) of one read into its partition's buffer.
+    /// `newest_own`: the writer's newest key index in its own partition.
+    #[inline]
+    fn draw(&mut self, scan: bool, newest_own: u64, rng: &mut Xoshiro256PlusPlus) -> PendingRead {
+        let region = &mut self.region;
+        let part = region.pick.as_ref().map_or(0, |u| u.sample(rng));
+        let newest = match part == self.me {
+            true => newest_own,
+            false => region.sampler.len() - 1,
+        };
+        let idx = region.sampler.sample(rng, newest);
+        let buf = &mut region.bufs[part];
+        buf.truncate(region.prefix_lens[part]);
+        if scan {
+            region.shape.push(idx, self.depth, buf);
+            let limit = self.scan_len.sample(rng);
+            PendingRead::Scan { part, limit }
+        } else {
+            region.shape.push(idx, FULL, buf);
+            PendingRead::Get { part }
         }
     }
 }

@@ -255,6 +255,28 @@ fn check_skew(field: &str, skew: &Skew) -> Check {
             }
             Ok(())
         }
+        Skew::Exponential {
+            percentile,
+            fraction,
+        } => {
+            if !(percentile > 0.0 && percentile < 100.0) {
+                return Err(invalid(
+                    &format!("{field}.percentile"),
+                    percentile,
+                    "percentile must be strictly between 0 and 100",
+                    "use e.g. 95 (YCSB's default)",
+                ));
+            }
+            if !(fraction.is_finite() && fraction > 0.0) {
+                return Err(invalid(
+                    &format!("{field}.fraction"),
+                    fraction,
+                    "fraction must be > 0",
+                    "use e.g. 0.8571428571 (YCSB's default)",
+                ));
+            }
+            Ok(())
+        }
         Skew::Uniform {} | Skew::Sequential {} => Ok(()),
     }
 }
@@ -355,6 +377,8 @@ fn check_roles(s: &Spec) -> Check {
             ("delete", m.delete),
             ("delete_prefix", m.delete_prefix),
             ("read_modify_write", m.read_modify_write),
+            ("read", m.read),
+            ("scan", m.scan),
         ],
     )?;
     check_skew("writers.skew", &w.skew)?;

@@ -49,9 +49,11 @@ fn shapes() -> Vec<Spec> {
 
 fn owned(op: Op<'_>) -> (OpKind, Vec<u8>, u64) {
     match op {
-        Op::Get { key } | Op::GetMiss { key } | Op::Contains { key } | Op::Delete { key } => {
-            (op.kind(), key.to_vec(), 0)
-        }
+        Op::Get { key }
+        | Op::GetMiss { key }
+        | Op::Contains { key }
+        | Op::Delete { key }
+        | Op::GetForUpdate { key } => (op.kind(), key.to_vec(), 0),
         Op::Put { key, value } => (op.kind(), key.to_vec(), value),
         Op::Scan { prefix, limit } => (op.kind(), prefix.to_vec(), limit as u64),
         Op::Count { prefix } | Op::DeletePrefix { prefix } => (op.kind(), prefix.to_vec(), 0),
@@ -157,7 +159,7 @@ fn writer_keys_stay_in_the_partition_and_batches_commit() {
                         assert_eq!(staged, spec.batch_size());
                         staged = 0;
                     }
-                    OpKind::Get => pending_get = Some(key.clone()),
+                    OpKind::GetForUpdate => pending_get = Some(key.clone()),
                     _ => staged += 1,
                 }
                 if kind != OpKind::Commit {
@@ -232,7 +234,7 @@ fn prefill_is_deterministic_and_sized() {
 #[test]
 fn op_kinds_have_snake_case_names() {
     let names: Vec<&str> = OpKind::ALL.iter().map(|k| k.name()).collect();
-    assert_eq!(names.len(), 10);
-    assert!(names.contains(&"get_miss") && names.contains(&"delete_prefix"));
+    assert_eq!(names.len(), 11);
+    assert!(names.contains(&"get_miss") && names.contains(&"get_for_update"));
     assert!(OpKind::ALL.windows(2).all(|w| w[0] < w[1]));
 }

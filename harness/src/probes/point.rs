@@ -16,6 +16,9 @@ pub enum Probe<'a> {
     Off,
     Reader(Box<ReaderProbe<'a>>),
     Writer(Box<WriterProbe<'a>>),
+    /// A writer that also takes snapshots and reads (a YCSB client): its commits are staged as
+    /// a writer's, its snapshots checked as a reader's.
+    Both(Box<WriterProbe<'a>>, Box<ReaderProbe<'a>>),
 }
 
 impl Probe<'_> {
@@ -24,7 +27,7 @@ impl Probe<'_> {
     #[inline]
     pub fn protects(&mut self, prefix: &[u8]) -> bool {
         match self {
-            Probe::Writer(w) => w.protects(prefix),
+            Probe::Writer(w) | Probe::Both(w, _) => w.protects(prefix),
             _ => false,
         }
     }
@@ -38,8 +41,8 @@ impl Probe<'_> {
         w: Option<&mut W>,
     ) {
         match (self, kind, w) {
-            (Probe::Reader(p), OpKind::Snapshot, _) => p.before_snapshot(r),
-            (Probe::Writer(p), OpKind::Commit, Some(w)) => p.before_commit(w),
+            (Probe::Reader(p) | Probe::Both(_, p), OpKind::Snapshot, _) => p.before_snapshot(r),
+            (Probe::Writer(p) | Probe::Both(p, _), OpKind::Commit, Some(w)) => p.before_commit(w),
             _ => {}
         }
     }
@@ -54,8 +57,12 @@ impl Probe<'_> {
         w: Option<&mut W>,
     ) {
         match (self, kind, w) {
-            (Probe::Reader(p), OpKind::Snapshot, _) if ok => p.after_snapshot(r),
-            (Probe::Writer(p), OpKind::Commit, Some(w)) => p.after_commit(ok, w),
+            (Probe::Reader(p) | Probe::Both(_, p), OpKind::Snapshot, _) if ok => {
+                p.after_snapshot(r)
+            }
+            (Probe::Writer(p) | Probe::Both(p, _), OpKind::Commit, Some(w)) => {
+                p.after_commit(ok, w)
+            }
             _ => {}
         }
     }
@@ -64,30 +71,46 @@ impl Probe<'_> {
     pub fn finish<R: ReadHandle>(self, r: &mut R) -> ProbeOut {
         match self {
             Probe::Off => ProbeOut::default(),
-            Probe::Reader(mut p) => {
-                p.finish(r);
-                let p = *p;
-                ProbeOut {
-                    source: format!("reader {}", p.id()),
-                    counts: p.check.counts,
-                    samples: p.check.samples,
-                    cuts: p.check.cuts,
-                    history: p.history,
-                    truncated: p.truncated,
-                    ..Default::default()
-                }
+            Probe::Reader(p) => reader_out(*p, r),
+            Probe::Writer(p) => writer_out(*p),
+            Probe::Both(w, rp) => {
+                let mut out = writer_out(*w);
+                let mut reads = reader_out(*rp, r);
+                out.source = format!("{} and {}", out.source, reads.source);
+                out.counts = reads.counts;
+                out.samples = reads.samples;
+                out.cuts = reads.cuts;
+                out.history.append(&mut reads.history);
+                out.truncated |= reads.truncated;
+                out
             }
-            Probe::Writer(p) => ProbeOut {
-                source: format!("writer {}", p.partition()),
-                commits: p.commits,
-                aborted: p.aborted,
-                last_acked: Some((p.partition(), p.last_acked())),
-                skipped_deletes: p.skipped_deletes,
-                truncated: p.truncated,
-                history: p.history,
-                ..Default::default()
-            },
         }
+    }
+}
+
+fn reader_out<R: ReadHandle>(mut p: ReaderProbe<'_>, r: &mut R) -> ProbeOut {
+    p.finish(r);
+    ProbeOut {
+        source: format!("reader {}", p.id()),
+        counts: p.check.counts,
+        samples: p.check.samples,
+        cuts: p.check.cuts,
+        history: p.history,
+        truncated: p.truncated,
+        ..Default::default()
+    }
+}
+
+fn writer_out(p: WriterProbe<'_>) -> ProbeOut {
+    ProbeOut {
+        source: format!("writer {}", p.partition()),
+        commits: p.commits,
+        aborted: p.aborted,
+        last_acked: Some((p.partition(), p.last_acked())),
+        skipped_deletes: p.skipped_deletes,
+        truncated: p.truncated,
+        history: p.history,
+        ..Default::default()
     }
 }
 

@@ -22,6 +22,12 @@ pub(super) struct Checking {
     scans: bool,
     rollback: bool,
     history: bool,
+    /// Reader threads of the point: a writer that also reads checks its snapshots as reader
+    /// `readers + its index`.
+    readers: usize,
+    /// Writers read too (`writers.mix.read` / `scan`, as YCSB clients): each writer's probe
+    /// also checks the snapshots it takes.
+    writers_read: bool,
 }
 
 /// The checker's findings at a point and its history events.
@@ -48,6 +54,11 @@ impl Checking {
             scans: B::INFO.caps.prefix_scans,
             rollback: B::ROLLBACK,
             history: plan.history,
+            readers: plan.readers,
+            writers_read: {
+                let m = &plan.spec.writers.mix;
+                m.read + m.scan > 0.0
+            },
         }
     }
 
@@ -72,6 +83,10 @@ impl Checking {
         match (self.setup(), seat.role) {
             (Err(_), _) => Probe::Off,
             (Ok(s), Role::Reader) => Probe::Reader(Box::new(ReaderProbe::new(s, seat.index))),
+            (Ok(s), Role::Writer) if self.writers_read => Probe::Both(
+                Box::new(WriterProbe::new(s, seat.index)),
+                Box::new(ReaderProbe::new(s, self.readers + seat.index)),
+            ),
             (Ok(s), Role::Writer) => Probe::Writer(Box::new(WriterProbe::new(s, seat.index))),
         }
     }

@@ -21,8 +21,6 @@ pub(super) struct Loop<'t, 'p, R, W> {
     pub rec: &'t mut ThreadRecorder,
     pub probe: &'t mut Probe<'p>,
     pub timing: &'t Timing<'t>,
-    /// A writer's unit is a batch (paced and timed from its first op); a reader's, an op.
-    pub per_batch: bool,
 }
 
 /// Where a stretch of the loop stops, in clock ticks and ops.
@@ -68,7 +66,7 @@ impl<R: ReadHandle, W: WriteHandle> Loop<'_, '_, R, W> {
             now = clock.raw();
             self.probe
                 .after(kind, ok, self.reader, self.writer.as_deref_mut());
-            unit_start = !self.per_batch || kind == OpKind::Commit;
+            unit_start = ends_unit(kind);
             if RECORD {
                 while now >= boundary {
                     self.rec.next_interval();
@@ -82,13 +80,30 @@ impl<R: ReadHandle, W: WriteHandle> Loop<'_, '_, R, W> {
                 self.rec
                     .outcome(OpClass::of(kind), kind_index(kind), outcome);
             }
-            done += 1;
+            done += unit_start as u64;
         }
         now
     }
 }
 
+/// Whether an op of `kind` ends a unit: what a thread paces, times from its first op in open
+/// loop, and counts against an op budget. A unit is one read (with the snapshot taken just
+/// before it, if any) or one batch (its staged writes, a read-for-update among them, and the
+/// commit that publishes them).
+#[inline(always)]
+fn ends_unit(kind: OpKind) -> bool {
+    !matches!(
+        kind,
+        OpKind::Snapshot
+            | OpKind::Put
+            | OpKind::Delete
+            | OpKind::DeletePrefix
+            | OpKind::GetForUpdate
+    )
+}
+
 /// Executes one op on the thread's handles. Write ops on a thread without a writer are refused.
+/// Reads go through the read handle; a writer's `GetForUpdate` through its writer.
 #[inline(always)]
 fn execute<R: ReadHandle, W: WriteHandle>(
     op: &Op<'_>,
@@ -97,12 +112,14 @@ fn execute<R: ReadHandle, W: WriteHandle>(
 ) -> Result<(), Refused> {
     match (op, w) {
         (Op::Snapshot, _) => r.snapshot(),
-        (Op::Get { key } | Op::GetMiss { key }, Some(w)) => w.get(key).map(|v| {
+        (Op::GetForUpdate { key }, Some(w)) => w.get(key).map(|v| {
             black_box(v);
         }),
-        (Op::Get { key } | Op::GetMiss { key }, None) => r.get(key).map(|v| {
-            black_box(v);
-        }),
+        (Op::Get { key } | Op::GetMiss { key } | Op::GetForUpdate { key }, _) => {
+            r.get(key).map(|v| {
+                black_box(v);
+            })
+        }
         (Op::Contains { key }, _) => r.contains(key).map(|v| {
             black_box(v);
         }),
@@ -128,6 +145,8 @@ fn execute<R: ReadHandle, W: WriteHandle>(
 /// --kernel hot-loop`).
 pub struct Bare {
     stream: OpStream,
+    /// Reads per snapshot of the workload's readers.
+    per_snapshot: u64,
     rec: ThreadRecorder,
     clock: quanta::Clock,
     ticks: crate::pacing::Ticks,
@@ -138,14 +157,19 @@ impl Bare {
         let clock = quanta::Clock::new();
         Bare {
             stream: OpStream::new(spec, workloads::Role::Reader, 0, 1),
+            per_snapshot: spec.ops_per_snapshot(),
             rec: ThreadRecorder::new(super::N_KINDS, 1),
             ticks: crate::pacing::Ticks::calibrate(&clock),
             clock,
         }
     }
 
-    /// Runs `n` ops; returns the ops recorded.
+    /// Runs `n` ops (snapshots included; to within one op); returns the ops recorded.
     pub fn run(&mut self, n: u64) -> u64 {
+        // The loop's budget counts units, and a snapshot rides with the read after it: n ops
+        // are n·k/(k+1) reads at k reads per snapshot.
+        let k = self.per_snapshot as u128;
+        let units = (n as u128 * k / (k + 1)) as u64;
         use crate::backends::{null::Null, Backend};
         let null = Null;
         let timing = Timing {
@@ -154,7 +178,7 @@ impl Bare {
             warmup: 0,
             interval: u64::MAX,
             one_ms: self.ticks.of(std::time::Duration::from_millis(1)).max(1),
-            window: super::Window::Ops(n),
+            window: super::Window::Ops(units),
         };
         let mut reader = null.reader();
         let mut probe = Probe::Off;
@@ -165,11 +189,10 @@ impl Bare {
             rec: &mut self.rec,
             probe: &mut probe,
             timing: &timing,
-            per_batch: false,
         };
         let stretch = Stretch {
             end: u64::MAX,
-            budget: n,
+            budget: units,
             boundary: u64::MAX,
         };
         let mut pacer = Pacer::new(crate::pacing::Pace::Closed, 0);

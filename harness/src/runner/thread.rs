@@ -79,7 +79,6 @@ impl<B: Backend> Job<'_, B> {
             rec: &mut rec,
             probe: &mut probe,
             timing,
-            per_batch: seat.role == Role::Writer,
         };
         let warmup = Stretch {
             end: window_start,

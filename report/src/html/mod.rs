@@ -386,7 +386,7 @@ fn points_table(a: &Analysis) -> String {
         .map(|row| {
             if let Some(why) = &row.skipped {
                 let mut cells = vec![esc(&row.backend), esc(&row.label())];
-                cells.extend(std::iter::repeat_n("–".to_string(), 10));
+                cells.extend(std::iter::repeat_n("–".to_string(), 11));
                 cells.push(format!("skipped: {}", esc(why)));
                 return tr("muted", cells);
             }
@@ -404,6 +404,7 @@ fn points_table(a: &Analysis) -> String {
                     cx,
                     ce,
                     dash(row.writes_per_s.map(|s| si(s.median))),
+                    dash(row.writer_reads_per_s.map(|s| si(s.median))),
                     dash(row.read_p99_ns.map(|s| ns(s.median))),
                     dash(row.refused_share(Role::Readers).map(percent)),
                     dash(row.refused_share(Role::Writers).map(percent)),
@@ -423,6 +424,7 @@ fn points_table(a: &Analysis) -> String {
             "commit ×",
             "commit eff.",
             "staged writes/s",
+            "writers' own reads/s",
             "read p99",
             "reads refused",
             "commits refused",
