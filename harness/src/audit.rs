@@ -92,6 +92,8 @@ fn quick(
 ) -> Result<Results, HarnessError> {
     sweep::run(&RunOptions {
         workload: workload.into(),
+        format: workloads::Format::Toml,
+        properties: Vec::new(),
         backends: backends.split(',').map(String::from).collect(),
         threads: Some(threads.to_vec()),
         duration: Some(Duration::from_millis(400)),

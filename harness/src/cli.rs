@@ -22,7 +22,7 @@ pub const DEFAULT_WORKLOAD: &str = "pattern-d";
     name = "harness",
     version,
     about = "Benchmark and stress-test the hybrid knowledge base against its peers",
-    long_about = "Runs workloads (presets or TOML specs) against the hybrid knowledge base and the \
+    long_about = "Runs workloads (presets, TOML specs or YCSB property files) against the hybrid knowledge base and the \
 stores a user would pick instead, measuring goodput per role (completed reads, acknowledged \
 commits), refusals, per-op latency (HdrHistogram, TSC clock), scaling per role and the isolation \
 each store delivered, and writes results.json, points.csv and an HTML report.\n\n\
@@ -58,6 +58,9 @@ pub enum Command {
     /// Soak the hybrid knowledge base with chaos (panicking writers, long snapshots, lease
     /// contention, bursts) under the isolation checker; exit code 1 on any violation or loss.
     Stress(StressArgs),
+    /// Translate a YCSB CoreWorkload property file into this tool's TOML spec, with a comment
+    /// for each property it could not honour (what `run --workload FILE` runs).
+    Convert(ConvertArgs),
     /// Measure each claim of the seed note (holds / does not hold) and write audit.json.
     Audit {
         /// Output directory for audit.json (and the short runs behind it).
@@ -166,9 +169,12 @@ pub struct OpsArgs {
 
 #[derive(clap::Args, Debug)]
 pub struct RunArgs {
-    /// Preset name or path of a TOML workload spec.
+    /// Preset name, or path of a workload file: a TOML spec or a YCSB CoreWorkload property
+    /// file (told apart by `--format`).
     #[arg(short, long, default_value = DEFAULT_WORKLOAD, value_name = "PRESET|FILE")]
     pub workload: String,
+    #[command(flatten)]
+    pub source: SourceArgs,
     /// Comma-separated backends (see `harness list`).
     #[arg(short, long, default_value = DEFAULT_BACKENDS, value_delimiter = ',', value_name = "A,B,..")]
     pub backends: Vec<String>,
@@ -224,6 +230,52 @@ pub struct RunArgs {
     pub oversubscribe: bool,
 }
 
+/// How a workload file is read, and YCSB's `-p` overrides.
+#[derive(clap::Args, Debug)]
+pub struct SourceArgs {
+    /// How the workload file is written: `auto` reads it as TOML when its name ends in `.toml`
+    /// or it does not read as YCSB properties.
+    #[arg(long, value_enum, default_value_t = FormatArg::Auto)]
+    pub format: FormatArg,
+    /// A YCSB property over the file's, as YCSB's own `-p` (repeatable), e.g.
+    /// `-p recordcount=100000 -p threadcount=4`.
+    #[arg(short = 'p', long = "property", value_name = "KEY=VALUE")]
+    pub properties: Vec<String>,
+}
+
+/// `--format`.
+#[derive(clap::ValueEnum, Clone, Copy, Debug)]
+pub enum FormatArg {
+    Auto,
+    Toml,
+    Ycsb,
+}
+
+impl From<FormatArg> for workloads::Format {
+    fn from(f: FormatArg) -> workloads::Format {
+        match f {
+            FormatArg::Auto => workloads::Format::Auto,
+            FormatArg::Toml => workloads::Format::Toml,
+            FormatArg::Ycsb => workloads::Format::Ycsb,
+        }
+    }
+}
+
+#[derive(clap::Args, Debug)]
+pub struct ConvertArgs {
+    /// A YCSB CoreWorkload property file (e.g. YCSB's workloads/workloada).
+    #[arg(value_name = "FILE")]
+    pub file: String,
+    #[command(flatten)]
+    pub source: SourceArgs,
+    /// The spec's name (default: the file's name).
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Write the TOML to FILE instead of printing it.
+    #[arg(short, long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
 #[derive(clap::Args, Debug)]
 pub struct StressArgs {
     /// How long to soak, e.g. 10s, 10m.
@@ -269,6 +321,8 @@ impl RunArgs {
     pub fn options(&self) -> RunOptions {
         RunOptions {
             workload: self.workload.clone(),
+            format: self.source.format.into(),
+            properties: self.source.properties.clone(),
             backends: self
                 .backends
                 .iter()
@@ -312,6 +366,43 @@ pub fn main() -> ExitCode {
         Command::Audit { out } => audit(&out),
         Command::Stress(a) => stress(&a),
         Command::Run(args) => run(&args),
+        Command::Convert(args) => convert(&args),
+    }
+}
+
+/// `harness convert`: the TOML on stdout (or `--out`), warnings on stderr; exit 2 on a file
+/// that cannot be read or translated.
+fn convert(a: &ConvertArgs) -> ExitCode {
+    let format =
+        match a.source.format {
+            FormatArg::Auto | FormatArg::Ycsb => workloads::Format::Ycsb,
+            FormatArg::Toml => return refuse(
+                "`convert` reads YCSB property files; a TOML spec is already this tool's format",
+            ),
+        };
+    let mut loaded = match workloads::Spec::load_as(&a.file, format, &a.source.properties) {
+        Ok(l) => l,
+        Err(e) => return refuse(e),
+    };
+    if let Some(name) = &a.name {
+        loaded.spec.name = name.clone();
+    }
+    for w in &loaded.warnings {
+        eprintln!("warning: {}: {w}", a.file);
+    }
+    let text = crate::workload::convert_text(&a.file, &a.source.properties, &loaded);
+    match &a.out {
+        None => {
+            print!("{text}");
+            ExitCode::SUCCESS
+        }
+        Some(p) => match results::fs::write_atomic(p, text.as_bytes()) {
+            Ok(()) => {
+                eprintln!("wrote {}", p.display());
+                ExitCode::SUCCESS
+            }
+            Err(e) => refuse(format!("cannot write `{}` ({e})", p.display())),
+        },
     }
 }
 
@@ -633,6 +724,10 @@ pub fn list() -> String {
             .unwrap_or_default();
         out.push_str(&format!("  {name:<20} {about}\n"));
     }
+    out.push_str(
+        "  (or a TOML spec file, or a YCSB CoreWorkload property file such as \
+         workloads/ycsb/workloada: --format, -p key=value, `harness convert`)\n",
+    );
     out.push_str("\nbackends (harness run --backends A,B):\n");
     out.push_str(&format!(
         "  {:<16} {:>9} {:>12} {:>14} {:>7}  {}\n",

@@ -5,8 +5,12 @@ use std::{path::PathBuf, time::Duration};
 /// Everything `harness run` was asked to do.
 #[derive(Debug, Clone)]
 pub struct RunOptions {
-    /// A preset name or the path of a TOML workload spec.
+    /// A preset name or the path of a workload file (TOML or YCSB properties).
     pub workload: String,
+    /// How the workload file is written.
+    pub format: workloads::Format,
+    /// YCSB `-p key=value` overrides.
+    pub properties: Vec<String>,
     pub backends: Vec<String>,
     /// Total thread counts to sweep (replaces the workload's own).
     pub threads: Option<Vec<usize>>,

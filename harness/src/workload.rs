@@ -44,7 +44,8 @@ fn check_flags(opts: &RunOptions) -> Result<(), HarnessError> {
     Ok(())
 }
 
-/// Loads `opts.workload` (preset or TOML file) and applies the overrides.
+/// Loads `opts.workload` (preset, TOML or YCSB file) and applies the overrides; what a YCSB
+/// translation could not honour is printed as warnings.
 pub fn resolve(opts: &RunOptions) -> Result<Spec, HarnessError> {
     check_flags(opts)?;
     let err = |message: String| HarnessError::Workload {
@@ -52,7 +53,12 @@ pub fn resolve(opts: &RunOptions) -> Result<Spec, HarnessError> {
         message,
         presets: Spec::preset_names().to_vec(),
     };
-    let mut spec = Spec::load(&opts.workload).map_err(|e| err(e.to_string()))?;
+    let loaded = Spec::load_as(&opts.workload, opts.format, &opts.properties)
+        .map_err(|e| err(e.to_string()))?;
+    for w in &loaded.warnings {
+        eprintln!("warning: {}: {w}", opts.workload);
+    }
+    let mut spec = loaded.spec;
     if opts.quick {
         spec.run.warmup = QUICK_WARMUP;
         spec.run.duration = Some(QUICK_DURATION);
@@ -85,4 +91,20 @@ pub fn resolve(opts: &RunOptions) -> Result<Spec, HarnessError> {
     spec.validate()
         .map_err(|e| err(format!("after command-line overrides: {e}")))?;
     Ok(spec)
+}
+
+/// The TOML `harness convert` writes: where it came from, the overrides (as `-p`), every
+/// warning as a comment, then the spec.
+pub fn convert_text(file: &str, overrides: &[String], loaded: &workloads::Loaded) -> String {
+    let mut out = format!("# Translated from the YCSB file `{file}` by `harness convert`.\n");
+    if !overrides.is_empty() {
+        let p: Vec<String> = overrides.iter().map(|o| format!("-p {o}")).collect();
+        out.push_str(&format!("# overrides: {}\n", p.join(" ")));
+    }
+    for w in &loaded.warnings {
+        out.push_str(&format!("# warning: {w}\n"));
+    }
+    out.push('\n');
+    out.push_str(&loaded.spec.to_toml());
+    out
 }

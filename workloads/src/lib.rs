@@ -47,14 +47,15 @@
 //!
 //! The presets (`Spec::preset_names()`) recreate the seed design note's patterns — read-only
 //! sharing, partitioned writes, the hybrid, stable/mutable (§6.1), hot/cold (§6.2), the worst case
-//! of overlapping writers — and YCSB A–F recast for a knowledge base. `Spec::preset_source(name)`
+//! of overlapping writers — and YCSB's core workloads A–F, translated from YCSB's own property
+//! files (`ycsb/`) as [`Spec::load_as`] translates any such file. `Spec::preset_source(name)`
 //! gives a preset's commented TOML to start from.
 //!
 //! Files: `spec.rs` (the structs and defaults), `validate.rs`, `preset.rs` (presets and loading),
-//! `sweep.rs`, `limits.rs` (the bounds every workload stays within), `keys.rs` (key spelling,
-//! partitions, prefill, absent keys), `distribution.rs`
-//! (skews and samplers), `stream.rs` (ops and streams), `units.rs` (durations and ratios),
-//! `error.rs`.
+//! `ycsb.rs` (YCSB property files translated into specs), `sweep.rs`, `limits.rs` (the bounds
+//! every workload stays within), `keys.rs` (key spelling, partitions, prefill, absent keys),
+//! `distribution.rs` (skews and samplers), `stream.rs` (ops and streams), `units.rs` (durations
+//! and ratios), `error.rs`.
 //!
 //! May depend on: rand (and its distributions and generators), serde and toml. No other crate of
 //! the workspace.
@@ -69,14 +70,15 @@ mod stream;
 mod sweep;
 mod units;
 mod validate;
+pub mod ycsb;
 
 pub use distribution::{hot_count, zipf_pmf, KeySampler, Scramble, Skew, ZipfTable, EXACT_RANKS};
 pub use error::SpecError;
 pub use keys::{Prefill, MISS_BYTE, RELATIONS};
-pub use preset::{DEFAULT_PRESET, PRESET_NAMES};
+pub use preset::{Format, Loaded, DEFAULT_PRESET, PRESET_NAMES};
 pub use spec::{
-    KeyShape, MutableRegion, Pacing, ReadMix, Readers, RegionWeights, Run, ScanSpec, Spec,
-    StableRegion, Sweep, Threads, WriteMix, Writers,
+    KeyShape, MutableRegion, Pacing, ReadMix, Readers, RegionWeights, Run, ScanLengths, ScanSpec,
+    Spec, StableRegion, Sweep, Threads, WriteMix, Writers,
 };
 pub use stream::{Op, OpKind, OpStream, Role};
 pub use sweep::Point;

@@ -2,6 +2,7 @@
 
 use crate::error::SpecError;
 use crate::spec::Spec;
+use crate::ycsb::{self, Properties};
 
 /// The preset names, in the order `Spec::preset_names` lists them.
 pub const PRESET_NAMES: &[&str] = &[
@@ -70,27 +71,107 @@ impl Spec {
         Ok(spec)
     }
 
-    /// A preset by name, else a TOML file by path.
+    /// A preset by name, else a TOML file by path (a YCSB file is an error here: see
+    /// [`Spec::load_as`], which reports what its translation could not honour).
     pub fn load(preset_or_path: &str) -> Result<Spec, SpecError> {
-        if preset_text(preset_or_path).is_some() {
-            return Spec::preset(preset_or_path);
+        let loaded = Spec::load_as(preset_or_path, Format::Toml, &[])?;
+        Ok(loaded.spec)
+    }
+
+    /// A preset by name, else a workload file by path in `format`; `overrides` are YCSB's
+    /// `-p key=value` (an error for anything but a YCSB file).
+    pub fn load_as(
+        preset_or_path: &str,
+        format: Format,
+        overrides: &[String],
+    ) -> Result<Loaded, SpecError> {
+        let plain = |spec| Loaded {
+            spec,
+            format: Format::Toml,
+            warnings: Vec::new(),
+        };
+        let text = match (preset_text(preset_or_path), format) {
+            (Some(_), Format::Auto | Format::Toml) => {
+                no_overrides(overrides, "a preset").map_err(|e| e.with_origin("command line"))?;
+                return Spec::preset(preset_or_path).map(plain);
+            }
+            _ => read(preset_or_path)?,
+        };
+        let format = match format {
+            Format::Auto if !preset_or_path.ends_with(".toml") && ycsb::looks_like_ycsb(&text) => {
+                Format::Ycsb
+            }
+            Format::Auto => Format::Toml,
+            f => f,
+        };
+        if format == Format::Toml {
+            no_overrides(overrides, "a TOML workload")
+                .map_err(|e| e.with_origin("command line"))?;
+            return Spec::from_toml(&text, preset_or_path).map(plain);
         }
-        match std::fs::read_to_string(preset_or_path) {
-            Ok(text) => Spec::from_toml(&text, preset_or_path),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(SpecError::UnknownPreset {
-                name: preset_or_path.into(),
-                presets: PRESET_NAMES,
-            }),
-            Err(e) => Err(SpecError::Io {
-                path: preset_or_path.into(),
-                message: e.to_string(),
-            }),
+        let mut props = Properties::parse(&text, preset_or_path)?;
+        for o in overrides {
+            props.set(o).map_err(|e| e.with_origin("command line"))?;
         }
+        let name = std::path::Path::new(preset_or_path)
+            .file_stem()
+            .map_or("ycsb".into(), |s| s.to_string_lossy().into_owned());
+        let t = Spec::from_ycsb(&props, &name, preset_or_path)?;
+        Ok(Loaded {
+            spec: t.spec,
+            format: Format::Ycsb,
+            warnings: t.warnings,
+        })
     }
 
     /// The spec as TOML (comments are not kept); `from_toml` reads it back to an equal spec.
     pub fn to_toml(&self) -> String {
         toml::to_string(self).expect("a spec always serializes to TOML")
+    }
+}
+
+/// How a workload file is written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// TOML when the name ends in `.toml` or the text does not read as YCSB properties.
+    Auto,
+    /// This tool's TOML spec.
+    Toml,
+    /// A YCSB CoreWorkload property file.
+    Ycsb,
+}
+
+/// A loaded workload: the spec, the format it was read in, and what a YCSB translation could
+/// not honour (empty for TOML).
+#[derive(Clone, Debug)]
+pub struct Loaded {
+    pub spec: Spec,
+    pub format: Format,
+    pub warnings: Vec<ycsb::Warning>,
+}
+
+fn read(path: &str) -> Result<String, SpecError> {
+    std::fs::read_to_string(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => SpecError::UnknownPreset {
+            name: path.into(),
+            presets: PRESET_NAMES,
+        },
+        _ => SpecError::Io {
+            path: path.into(),
+            message: e.to_string(),
+        },
+    })
+}
+
+fn no_overrides(overrides: &[String], what: &str) -> Result<(), SpecError> {
+    match overrides.first() {
+        None => Ok(()),
+        Some(o) => Err(SpecError::invalid(
+            "-p",
+            o,
+            format!("`-p` sets YCSB properties, and the workload is {what}"),
+            "give a YCSB property file (or `--format ycsb`), or edit the spec instead",
+        )),
     }
 }
 

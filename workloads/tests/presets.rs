@@ -72,10 +72,22 @@ fn seed_patterns_are_recreated() {
     let a = Spec::preset("pattern-a").unwrap();
     assert!(a.points().iter().all(|p| p.writers == 0));
     let b = Spec::preset("ycsb-b").unwrap();
-    assert_eq!(b.pacing(Role::Writer), Pacing::Open { per_second: 3000.0 });
+    assert_eq!(
+        b.thread_counts(),
+        (0, 4),
+        "YCSB clients that write are writers"
+    );
+    assert_eq!((b.writers.mix.read, b.writers.mix.update), (0.95, 0.05));
+    assert_eq!(b.pacing(Role::Writer), Pacing::Closed);
+    let c = Spec::preset("ycsb-c").unwrap();
+    assert_eq!(
+        c.thread_counts(),
+        (4, 0),
+        "read-only YCSB clients are readers"
+    );
     let e = Spec::preset("ycsb-e").unwrap();
     assert_eq!((e.readers.scan.min, e.readers.scan.max), (1, 100));
-    assert!(matches!(e.readers.skew, Skew::Zipf { theta, .. } if theta == 0.99));
+    assert!(matches!(e.writers.skew, Skew::Zipf { theta, .. } if theta == 0.99));
 }
 
 #[test]
