@@ -138,6 +138,7 @@ fn documented_workloads_read_without_warnings_and_keep_their_mix() {
         assert_eq!(l.format, Format::Ycsb, "{name} detected as YCSB");
         assert!(l.warnings.is_empty(), "{name}: {:?}", l.warnings);
         let got = mix(&operations(&l.spec));
+        eprintln!("{name}: read, update, insert, scan, rmw shares {got:.4?}");
         for (k, (g, w)) in got.iter().zip(want).enumerate() {
             assert!((g - w).abs() <= 0.01, "{name}: op {k} share {g} vs {w}");
         }
@@ -177,6 +178,7 @@ fn assert_fits(what: &str, observed: &[u64], p: &[f64]) {
         "{what}: probabilities sum to {total}"
     );
     let (stat, critical) = chi2(observed, p);
+    eprintln!("{what}: χ² = {stat:.1}, 0.999 quantile {critical:.1}");
     assert!(
         stat <= critical,
         "{what}: χ² = {stat:.1} above the 0.999 quantile {critical:.1}"
