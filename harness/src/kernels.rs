@@ -205,10 +205,10 @@ impl Fixture {
         let mut sum = 0u64;
         match side {
             Side::Kb => {
-                self.snap.scan_each(prefix, |_, v| {
+                let mut scan = self.snap.scan(prefix);
+                while let Some((_, v)) = scan.next() {
                     sum = sum.wrapping_add(*v);
-                    true
-                });
+                }
             }
             Side::Raw => {
                 let mut rz = self.raw.read_zipper_at_path(prefix);

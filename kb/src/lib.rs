@@ -55,8 +55,12 @@
 //! assert_eq!(after.version(), version);
 //! assert_eq!(after.get(b"facts/sky/colour"), Some(&1));
 //! assert_eq!(after.count(b"facts/"), 2);
-//! let keys: Vec<Vec<u8>> = after.scan(b"facts/").map(|(k, _)| k).collect();
-//! assert_eq!(keys, [b"facts/grass/colour".to_vec(), b"facts/sky/colour".to_vec()]);
+//! let mut scan = after.scan(b"facts/"); // a cursor: each key is lent, nothing is allocated
+//! let mut keys = Vec::new();
+//! while let Some((key, _value)) = scan.next() {
+//!     keys.push(String::from_utf8_lossy(key).into_owned());
+//! }
+//! assert_eq!(keys, ["facts/grass/colour", "facts/sky/colour"]);
 //! assert_eq!(before.get(b"facts/sky/colour"), None); // an old snapshot never changes
 //!
 //! // Partitions must be prefix-free.

@@ -56,7 +56,8 @@ impl<V: Value> Snapshot<V> {
     }
 
     /// Every key starting with `prefix` (the prefix itself included) with its value, in byte
-    /// order. Keys are full keys, prefix included.
+    /// order, through a cursor that allocates nothing per entry ([`Scan::next`] lends each full
+    /// key, prefix included, until its next call).
     pub fn scan<'a>(&'a self, prefix: &[u8]) -> Scan<'a, V> {
         let zipper = self.map().read_zipper_at_path(prefix);
         let at_prefix = zipper.get_val();
@@ -105,24 +106,32 @@ impl<V: Value> Snapshot<V> {
     }
 }
 
-/// Iterator returned by [`Snapshot::scan`].
+/// The cursor [`Snapshot::scan`] returns: [`Scan::next`] lends each entry's full key until the
+/// next call, so a scan allocates nothing per entry. It is not an `Iterator`, whose items could
+/// not borrow from it; [`Scan::owned`] is one, at one allocation per key.
 pub struct Scan<'a, V: Value> {
     zipper: ReadZipperUntracked<'a, 'static, V>,
     at_prefix: Option<&'a V>,
 }
 
-impl<'a, V: Value> Iterator for Scan<'a, V> {
-    type Item = (Vec<u8>, &'a V);
-
-    fn next(&mut self) -> Option<Self::Item> {
+impl<'a, V: Value> Scan<'a, V> {
+    /// The next entry in byte order: its full key (valid until the next call) and its value.
+    #[allow(clippy::should_implement_trait)] // a lending cursor: `Iterator` cannot lend
+    pub fn next(&mut self) -> Option<(&[u8], &'a V)> {
         if let Some(v) = self.at_prefix.take() {
-            return Some((self.zipper.origin_path().to_vec(), v));
+            return Some((self.zipper.origin_path(), v));
         }
-        if self.zipper.to_next_val() {
-            let v = self.zipper.get_val()?;
-            Some((self.zipper.origin_path().to_vec(), v))
-        } else {
-            None
+        while self.zipper.to_next_val() {
+            if let Some(v) = self.zipper.get_val() {
+                return Some((self.zipper.origin_path(), v));
+            }
         }
+        None
+    }
+
+    /// The remaining entries as an iterator of owned keys (an allocation per key: for tests and
+    /// tools, not for measured paths).
+    pub fn owned(mut self) -> impl Iterator<Item = (Vec<u8>, &'a V)> {
+        std::iter::from_fn(move || self.next().map(|(k, v)| (k.to_vec(), v)))
     }
 }

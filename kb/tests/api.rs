@@ -13,6 +13,7 @@ fn kb() -> KnowledgeBase<u64> {
 
 fn keys(s: &Snapshot<u64>, prefix: &[u8]) -> Vec<(String, u64)> {
     s.scan(prefix)
+        .owned()
         .map(|(k, v)| (String::from_utf8(k).unwrap(), *v))
         .collect()
 }
@@ -64,7 +65,7 @@ fn snapshot_reads_point_prefix_and_count() {
     assert_eq!(s.count(b"k/"), 5);
     assert_eq!(s.count(b"k/a"), 4);
     assert_eq!(s.count(b"nothing/"), 0);
-    assert_eq!(s.scan(b"k/").take(2).count(), 2);
+    assert_eq!(s.scan(b"k/").owned().take(2).count(), 2);
     let mut seen = Vec::new();
     assert_eq!(
         s.scan_each(b"k/a", |k, v| {

@@ -109,6 +109,7 @@ fn check(
         }
         let scanned: Vec<(Vec<u8>, u64)> = snap
             .scan(format!("w{w}/k").as_bytes())
+            .owned()
             .map(|(k, v)| (k, *v))
             .collect();
         assert_eq!(

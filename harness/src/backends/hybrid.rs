@@ -95,8 +95,9 @@ impl ReadMap for Snapshot<u64> {
         prefix: &[u8],
         mut f: F,
     ) -> Result<(), Refused> {
-        for (k, v) in self.scan(prefix) {
-            if !f(&k, *v) {
+        let mut scan = self.scan(prefix);
+        while let Some((k, v)) = scan.next() {
+            if !f(k, *v) {
                 break;
             }
         }
