@@ -31,12 +31,15 @@ cat "$out/machine.txt"
 threads=1,2,4,8,12,16
 # The hybrid workload: readers 3:1 writers, the KB beside every peer that can serve it.
 "$HARNESS" run --workload pattern-d --threads "$threads" --duration 1s --warmup 300ms --repetitions 2 \
-  --backends hybrid,rwlock-pathmap,imbl-arcswap,zipperhead,rwlock-btreemap,null \
+  --backends hybrid,rwlock-pathmap,imbl-arcswap,concread,redb,zipperhead,rwlock-btreemap,null \
   --no-progress --out "$out/pattern-d" | tee "$out/pattern-d.txt"
 # Read-only sharing: how reads scale with no writers at all.
 "$HARNESS" run --workload pattern-a --threads "$threads" --duration 1s --warmup 300ms --repetitions 2 \
-  --backends hybrid,rwlock-pathmap,imbl-arcswap,zipperhead \
+  --backends hybrid,rwlock-pathmap,imbl-arcswap,concread,redb,zipperhead \
   --no-progress --out "$out/pattern-a" | tee "$out/pattern-a.txt"
+# KB ÷ raw per kernel timed in alternating batches (what the gate times): criterion below times
+# the two sides one after the other, so a drift of the machine between them reads as a ratio.
+"$HARNESS" ops --json "$out/ops.json" | tee "$out/ops.txt"
 # KB operations beside the raw PathMap operation they wrap.
 CRITERION_HOME="${CRITERION_HOME:-$(mktemp -d)}" "$KB_BENCH" --bench --warm-up-time 1 --measurement-time 3 --noplot \
   2>&1 | tee "$out/bench-kb.txt"

@@ -13,7 +13,8 @@ use workloads::parse_duration;
 use crate::{backends, options::RunOptions};
 
 /// Backends `harness run` uses when `--backends` is not given.
-pub const DEFAULT_BACKENDS: &str = "hybrid,rwlock-pathmap,imbl-arcswap,zipperhead,null";
+pub const DEFAULT_BACKENDS: &str =
+    "hybrid,rwlock-pathmap,imbl-arcswap,concread,redb,zipperhead,null";
 /// Preset `harness run` uses when `--workload` is not given.
 pub const DEFAULT_WORKLOAD: &str = "pattern-d";
 

@@ -118,6 +118,8 @@ fn the_table_the_report_and_the_gate_tell_the_same_truth_as_results_json() {
             "hybrid",
             "rwlock-pathmap",
             "imbl-arcswap",
+            "concread",
+            "redb",
             "zipperhead",
             "null"
         ]

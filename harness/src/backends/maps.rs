@@ -43,15 +43,15 @@ pub trait WriteMap {
 }
 
 /// Keys from `prefix` on, while they start with it (ordered maps).
-fn under<'m, V, I: Iterator<Item = (&'m Vec<u8>, V)>>(
+pub fn under<'m, K: AsRef<[u8]> + ?Sized + 'm, V, I: Iterator<Item = (&'m K, V)>>(
     it: I,
     prefix: &'m [u8],
-) -> impl Iterator<Item = (&'m Vec<u8>, V)> {
-    it.take_while(move |(k, _)| k.starts_with(prefix))
+) -> impl Iterator<Item = (&'m K, V)> {
+    it.take_while(move |(k, _)| k.as_ref().starts_with(prefix))
 }
 
-/// [`ReadMap`] and [`WriteMap`] for an ordered map of `Vec<u8>` keys: `BTreeMap` and imbl's
-/// `OrdMap` differ only in how `range` names its type parameters.
+/// [`ReadMap`] and [`WriteMap`] for an ordered map of byte-string keys (`Vec<u8>` in `BTreeMap`,
+/// `Arc<[u8]>` in imbl's `OrdMap`): they differ only in how `range` names its type parameters.
 macro_rules! ordered_map {
     ($map:ty, |$m:ident, $prefix:ident| $range:expr) => {
         impl ReadMap for $map {
@@ -75,14 +75,14 @@ macro_rules! ordered_map {
 
         impl WriteMap for $map {
             fn put(&mut self, key: Vec<u8>, value: u64) {
-                self.insert(key, value);
+                self.insert(key.into(), value);
             }
             fn delete(&mut self, key: &[u8]) {
                 self.remove(key);
             }
             fn delete_prefix(&mut self, prefix: &[u8]) {
                 for k in keys_under(self, prefix) {
-                    self.remove(&k);
+                    self.remove(k.as_slice());
                 }
             }
         }
@@ -91,11 +91,11 @@ macro_rules! ordered_map {
 
 ordered_map!(BTreeMap<Vec<u8>, u64>, |m, prefix| m
     .range::<[u8], _>((Bound::Included(prefix), Bound::Unbounded)));
-ordered_map!(OrdMap<Vec<u8>, u64>, |m, prefix| m
+ordered_map!(OrdMap<Arc<[u8]>, u64>, |m, prefix| m
     .range::<_, [u8]>((Bound::Included(prefix), Bound::Unbounded)));
 
 /// The keys under `prefix` of an ordered map (collected: the caller removes them).
-fn keys_under<M: ReadMap>(m: &M, prefix: &[u8]) -> Vec<Vec<u8>> {
+pub fn keys_under<M: ReadMap>(m: &M, prefix: &[u8]) -> Vec<Vec<u8>> {
     let mut doomed = Vec::new();
     let _ordered = m.each_under(prefix, |k, _| {
         doomed.push(k.to_vec());
@@ -198,7 +198,7 @@ mod tests {
     #[test]
     fn every_map_type_reads_and_writes_alike() {
         exercise::<BTreeMap<Vec<u8>, u64>>(true);
-        exercise::<OrdMap<Vec<u8>, u64>>(true);
+        exercise::<OrdMap<Arc<[u8]>, u64>>(true);
         exercise::<HashMap<Vec<u8>, u64>>(false);
         exercise::<pathmap::PathMap<u64>>(true);
     }

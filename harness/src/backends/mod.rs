@@ -169,6 +169,8 @@ registry! {
     rwlock_btreemap => [RwLockBTreeMap],
     rwlock_hashmap => [RwLockHashMap],
     imbl_arcswap => [ImblArcSwap],
+    concread => [Concread],
+    redb => [Redb],
     dashmap => [DashMapBackend],
     null => [Null],
     faulty => [BrokenTorn, BrokenStale, BrokenLost, BrokenInPlace],
