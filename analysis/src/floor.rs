@@ -1,7 +1,7 @@
 //! The harness's own cost per operation, measured on the floor backend (which does nothing):
 //! op generation, dispatch, two clock reads and recording.
 
-use results::{Axes, BackendRole};
+use results::{Axes, BackendRole, Variant};
 use serde::Serialize;
 
 use crate::rows::Row;
@@ -17,19 +17,52 @@ pub struct FloorRow {
     pub op_generation_ns: Option<f64>,
     /// p50 of the timed region around an operation that does nothing.
     pub timed_p50_ns: Option<f64>,
+    /// Every other backend measured at the same point: its own CPU time per operation and the
+    /// floor's share of it (how much of what it measures is the harness).
+    pub shares: Vec<FloorShare>,
 }
 
-/// One row per measured point of a floor backend.
+/// The floor against one backend at one point.
+#[derive(Debug, Clone, Serialize)]
+pub struct FloorShare {
+    pub backend: String,
+    /// The backend's CPU time per operation per thread (median over repetitions).
+    pub ns_per_op: f64,
+    /// The floor's ns/op over the backend's.
+    pub share: f64,
+}
+
+/// One row per measured point of a floor backend, with its share of every other backend's
+/// per-op time at that point.
 pub fn floor(rows: &[Row]) -> Vec<FloorRow> {
     rows.iter()
         .filter(|r| r.role == BackendRole::Floor && r.skipped.is_none())
         .filter_map(|r| {
+            let ns_per_op = r.ns_per_op?;
+            let shares = rows
+                .iter()
+                .filter(|o| {
+                    o.role != BackendRole::Floor
+                        && o.axes == r.axes
+                        && o.variant == r.variant
+                        && o.variant == Variant::Sweep
+                })
+                .filter_map(|o| {
+                    let theirs = o.ns_per_op.filter(|n| *n > 0.0)?;
+                    Some(FloorShare {
+                        backend: o.backend.clone(),
+                        ns_per_op: theirs,
+                        share: ns_per_op / theirs,
+                    })
+                })
+                .collect();
             Some(FloorRow {
                 backend: r.backend.clone(),
                 axes: r.axes.clone(),
-                ns_per_op: r.ns_per_op?,
+                ns_per_op,
                 op_generation_ns: r.op_generation_ns,
                 timed_p50_ns: r.timed_p50_ns,
+                shares,
             })
         })
         .collect()

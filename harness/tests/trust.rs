@@ -205,6 +205,27 @@ fn the_table_the_report_and_the_gate_tell_the_same_truth_as_results_json() {
         assert!(gate.contains(metric), "{metric} missing from\n{gate}");
     }
     assert!(!table.contains("total ops") && !page.contains("total ops"));
+
+    // 5. The floor's share of each backend's ns/op, in the table and the report, is the floor's
+    //    ns/op over the backend's at the same point (one repetition: its own figure).
+    let ns = |backend: &str| -> f64 {
+        let p = r
+            .points
+            .iter()
+            .find(|p| {
+                p.backend == backend
+                    && p.axes.label() == "r=1 w=0"
+                    && p.variant == results::Variant::Sweep
+            })
+            .unwrap_or_else(|| panic!("{backend} at r=1 w=0"));
+        p.measured().and_then(|m| m.ns_per_op).expect("ns per op")
+    };
+    let (floor, hybrid) = (ns("null"), ns("hybrid"));
+    let share = format!("hybrid {hybrid:.0} ns ({:.1}%)", floor / hybrid * 100.0);
+    let after = table.split("harness floor").nth(1).expect("a floor section");
+    assert!(after.contains(&share), "{share} not in\n{after}");
+    assert!(page.contains("Harness floor"), "the report has no floor table");
+    assert!(page.contains(&format!("{:.1}%", floor / hybrid * 100.0)));
 }
 
 #[test]

@@ -229,6 +229,19 @@ fn floor(out: &mut String, r: &Results, a: &Analysis) {
             f.ns_per_op - gen,
             dash(f.timed_p50_ns.map(ns))
         );
+        if !f.shares.is_empty() {
+            let shares: Vec<String> = f
+                .shares
+                .iter()
+                .map(|s| format!("{} {:.0} ns ({})", s.backend, s.ns_per_op, percent(s.share)))
+                .collect();
+            let _ = writeln!(
+                out,
+                "  {:<22} floor's share of each backend's ns/op: {}",
+                "",
+                shares.join(", ")
+            );
+        }
     }
 }
 

@@ -189,7 +189,51 @@ fn summary(r: &Results, a: &Analysis) -> String {
             })
             .collect(),
     );
-    s + &comparisons(a)
+    s += &comparisons(a);
+    s + &floor(a)
+}
+
+/// The harness's own cost per operation (the floor backend) and its share of each backend's.
+fn floor(a: &Analysis) -> String {
+    if a.floor.is_empty() {
+        return String::new();
+    }
+    let mut s = format!(
+        "<h3>Harness floor</h3><p>What <b>{}</b>, which does nothing, costs per operation per \
+         thread (op generation, dispatch, two clock reads and recording), and its share of each \
+         backend's CPU time per operation at the same point: the part of a figure that is the \
+         harness's own.</p>",
+        esc(&a.floor[0].backend)
+    );
+    let rows = a
+        .floor
+        .iter()
+        .flat_map(|f| {
+            f.shares.iter().map(move |sh| {
+                tr(
+                    "",
+                    vec![
+                        esc(&f.axes.label()),
+                        format!("{:.1} ns", f.ns_per_op),
+                        esc(&sh.backend),
+                        format!("{:.1} ns", sh.ns_per_op),
+                        analysis::flags::percent(sh.share),
+                    ],
+                )
+            })
+        })
+        .collect();
+    s += &table(
+        &[
+            "point",
+            "floor ns/op",
+            "backend",
+            "its ns/op",
+            "floor's share",
+        ],
+        rows,
+    );
+    s
 }
 
 fn comparisons(a: &Analysis) -> String {
