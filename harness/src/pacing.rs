@@ -76,6 +76,16 @@ impl Pacer {
         Pacer { pace, next: origin }
     }
 
+    /// Whether the next unit may start before `end` (without waiting): a unit due at or after
+    /// the end of its stretch is never drawn.
+    #[inline]
+    pub fn starts_before(&self, end: u64) -> bool {
+        match self.pace {
+            Pace::Closed => true,
+            Pace::Open { .. } | Pace::Capped { .. } => self.next < end,
+        }
+    }
+
     /// Waits until the next unit may start; `None` if that would be at or after `end` (then it
     /// waits until `end` and the unit must not start: a slow pace never runs past its window).
     #[inline]
@@ -116,6 +126,20 @@ fn wait_until(clock: &Clock, due: u64, ticks_per_ms: u64, end: u64) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_unit_due_at_the_end_is_not_started() {
+        let clock = Clock::new();
+        let p = Pacer::new(Pace::Open { period: 10 }, 1_000);
+        assert!(!p.starts_before(1_000) && p.starts_before(1_001));
+        assert!(Pacer::new(Pace::Closed, 1_000).starts_before(0));
+        let ms = Ticks::calibrate(&clock).of(std::time::Duration::from_millis(1));
+        let mut late = Pacer::new(Pace::Open { period: 10 }, clock.raw());
+        assert!(
+            late.next_unit(&clock, ms, 0).is_none(),
+            "due after an end in the past"
+        );
+    }
 
     #[test]
     fn open_loop_returns_the_schedule_and_waits_for_it() {

@@ -222,9 +222,15 @@ fn the_table_the_report_and_the_gate_tell_the_same_truth_as_results_json() {
     };
     let (floor, hybrid) = (ns("null"), ns("hybrid"));
     let share = format!("hybrid {hybrid:.0} ns ({:.1}%)", floor / hybrid * 100.0);
-    let after = table.split("harness floor").nth(1).expect("a floor section");
+    let after = table
+        .split("harness floor")
+        .nth(1)
+        .expect("a floor section");
     assert!(after.contains(&share), "{share} not in\n{after}");
-    assert!(page.contains("Harness floor"), "the report has no floor table");
+    assert!(
+        page.contains("Harness floor"),
+        "the report has no floor table"
+    );
     assert!(page.contains(&format!("{:.1}%", floor / hybrid * 100.0)));
 }
 

@@ -382,6 +382,15 @@ fn check_roles(s: &Spec) -> Check {
         ],
     )?;
     check_skew("writers.skew", &w.skew)?;
+    if m.read + m.scan > 0.0 && w.batch_size > 1 {
+        return Err(invalid(
+            "writers.batch_size",
+            w.batch_size,
+            "a writer's own reads (`writers.mix.read`, `writers.mix.scan`) are transactions of \
+             their own, so they cannot fall inside a batch of several writes",
+            "use batch_size = 1 with writer reads (as YCSB clients do), or readers for reads",
+        ));
+    }
     check_rate("writers.rate_limit", w.rate_limit, window)?;
     check_rate("writers.target_rate", w.target_rate, window)
 }

@@ -24,8 +24,8 @@ use crate::spec::{
 
 /// The properties this translation reads, and what each becomes.
 pub const SUPPORTED: &[(&str, &str)] = &[
-    ("recordcount", "records loaded before the run (default 1000): split evenly over the writers' partitions (`mutable.keys` each), or the stable region's keys when nothing writes"),
-    ("operationcount", "operations per run, divided over the threads (`run.op_budget` per thread, rounded up); 0 or absent: bounded by time"),
+    ("recordcount", "records loaded before the run (here 1000 when absent, with a warning; YCSB's default 0 means 2^31 - 1): split evenly over the writers' partitions (`mutable.keys` each), or the stable region's keys when nothing writes"),
+    ("operationcount", "operations per run, divided over the threads (`run.op_budget` per thread, rounded up); 0 or absent: bounded by maxexecutiontime, or 1 s when neither is given (YCSB: unbounded), with a warning"),
     ("threadcount", "client threads (default 1): writers when anything writes, else readers"),
     ("target", "operations per second over all threads (default 0, unthrottled): an open loop at target ÷ threadcount per thread"),
     ("maxexecutiontime", "seconds (`run.duration`); ignored with a warning when operationcount also bounds the run"),
@@ -35,7 +35,7 @@ pub const SUPPORTED: &[(&str, &str)] = &[
     ("scanproportion", "weight of scans (default 0): a scan from a fresh snapshot"),
     ("readmodifywriteproportion", "weight of read-modify-writes (default 0): a read through the writer, then a put of the same record, committed alone"),
     ("requestdistribution", "uniform (default), zipfian, latest, hotspot, sequential or exponential: which records operations touch"),
-    ("zipfianconstant", "θ of the zipfian distribution (default 0.99)"),
+    ("zipfianconstant", "θ of the zipfian distribution (default 0.99); read by YCSB forks, while upstream CoreWorkload always uses 0.99"),
     ("minscanlength", "shortest scan (default 1)"),
     ("maxscanlength", "longest scan (default 1000)"),
     ("scanlengthdistribution", "uniform (default) or zipfian (short scans most likely)"),
@@ -48,6 +48,8 @@ pub const SUPPORTED: &[(&str, &str)] = &[
     ("fieldlength", "bytes per field (default 100): as fieldcount (warning)"),
     ("readallfields", "true (default): a read returns the whole record, which is one value here; false is read as true (warning)"),
     ("writeallfields", "false (default): an update writes one field; here it writes the record's one value either way"),
+    ("insertstart", "not honoured (warning): all records are loaded before the run and drawn from; YCSB also bounds its run's key choice by insertstart/insertcount"),
+    ("insertcount", "not honoured (warning): as insertstart"),
     ("workload", "must name CoreWorkload (site.ycsb or com.yahoo.ycsb); another class is read as CoreWorkload, with a warning"),
 ];
 
@@ -71,14 +73,17 @@ pub const IGNORED: &[&str] = &[
     "fieldlengthdistribution",
     "fieldlengthhistogram",
     "dataintegrity",
-    "insertstart",
-    "insertcount",
     "zeropadding",
     "core_workload_insertion_retry_limit",
     "core_workload_insertion_retry_interval",
     "debug",
     "dotransactions",
     "columnfamily",
+    "minfieldlength",
+    "readallfieldsbyname",
+    "writeallfieldsbyname",
+    "status",
+    "label",
     "measurement.raw.output_file",
     "reportlatencyforeacherror",
     "latencytrackederrors",
@@ -220,7 +225,7 @@ fn unescape(s: &str) -> Result<String, String> {
                 let hex: String = chars.by_ref().take(4).collect();
                 let c = u32::from_str_radix(&hex, 16)
                     .ok()
-                    .filter(|_| hex.len() == 4)
+                    .filter(|_| hex.len() == 4 && hex.chars().all(|c| c.is_ascii_hexdigit()))
                     .and_then(char::from_u32)
                     .ok_or_else(|| format!("malformed escape `\\u{hex}`"))?;
                 out.push(c);
@@ -341,6 +346,22 @@ impl Spec {
             warnings: Vec::new(),
         };
         let records = r.int("recordcount", 1000)?;
+        if props.get("recordcount").is_none() {
+            r.warn(
+                "recordcount",
+                "not given: 1000 records (YCSB's default 0 means 2^31 - 1 records, more than a \
+                 run here can load)",
+            );
+        }
+        for key in ["insertstart", "insertcount"] {
+            if props.get(key).is_some() {
+                r.warn(
+                    key,
+                    "ignored: every thread's records are loaded before the run and drawn from \
+                     (YCSB also bounds its run's key choice by insertstart/insertcount)",
+                );
+            }
+        }
         if records == 0 {
             return Err(r.bad(
                 "recordcount",
@@ -554,7 +575,7 @@ fn request_skew(r: &mut Reader<'_>) -> Result<Skew, SpecError> {
         ],
     )?;
     let theta = r.float("zipfianconstant", 0.99)?;
-    if theta <= 0.0 {
+    if theta <= 0.0 && kind == "zipfian" {
         return Err(r.bad("zipfianconstant", "0", "θ must be > 0", "use e.g. 0.99"));
     }
     let only_for = [

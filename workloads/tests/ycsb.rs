@@ -45,7 +45,10 @@ fn operations(spec: &Spec) -> Vec<(Did, u64)> {
     if writers > 0 {
         index.retain(|k, _| !k.starts_with(spec.stable_prefix()));
     }
-    let loaded = index.len() as u64;
+    let loaded = match writers {
+        0 => index.len() as u64,
+        _ => spec.mutable.prefill_keys(),
+    };
     let per_entity = match spec.mutable.shape {
         _ if writers == 0 => entity_size(&spec.stable.shape),
         ref s => entity_size(s),
@@ -61,22 +64,36 @@ fn operations(spec: &Spec) -> Vec<(Did, u64)> {
         let slash = region + k[region..].iter().position(|&b| b == b'/').unwrap();
         entity.insert(k[..=slash].to_vec(), i / per_entity);
     }
+    // The keys inserts must use, in order: thread 0's partition from index `loaded` on.
+    let inserts: HashMap<u64, Vec<u8>> = if writers > 0 {
+        let mut grown = spec.clone();
+        grown.mutable.keys = loaded + OPS as u64 / 10;
+        let part = &spec.partitions(writers)[0];
+        grown
+            .prefill(writers)
+            .filter(|(k, i)| k.starts_with(part) && *i >= loaded)
+            .map(|(k, i)| (i, k))
+            .collect()
+    } else {
+        HashMap::new()
+    };
     let mut s = OpStream::new(spec, role, 0, writers);
     let mut out = Vec::with_capacity(OPS);
     let mut newest = loaded - 1;
-    let mut rmw = false;
+    let mut rmw: Option<Vec<u8>> = None;
     while out.len() < OPS {
         let did = match s.next_op() {
             Op::Snapshot | Op::Commit => continue,
             Op::Get { key } => Did::Read(index[key]),
             Op::GetForUpdate { key } => {
-                rmw = true;
+                rmw = Some(key.to_vec());
                 Did::Rmw(index[key])
             }
-            Op::Put { key, .. } if rmw => {
-                rmw = false;
-                assert!(
-                    index.contains_key(key),
+            Op::Put { key, .. } if rmw.is_some() => {
+                let read = rmw.take().unwrap();
+                assert_eq!(
+                    key,
+                    read.as_slice(),
                     "a read-modify-write puts what it read"
                 );
                 continue;
@@ -85,6 +102,11 @@ fn operations(spec: &Spec) -> Vec<(Did, u64)> {
                 Some(&i) => Did::Update(i),
                 None => {
                     newest += 1;
+                    assert_eq!(
+                        Some(&key.to_vec()),
+                        inserts.get(&newest),
+                        "an insert writes the record after the newest"
+                    );
                     index.insert(key.to_vec(), newest);
                     Did::Insert(newest)
                 }
@@ -142,6 +164,16 @@ fn documented_workloads_read_without_warnings_and_keep_their_mix() {
         for (k, (g, w)) in got.iter().zip(want).enumerate() {
             assert!((g - w).abs() <= 0.01, "{name}: op {k} share {g} vs {w}");
         }
+        // And by χ², which a 5% share off by a fifth could not pass as ±1% alone lets it.
+        let (observed, p): (Vec<u64>, Vec<f64>) = got
+            .iter()
+            .zip(want)
+            .filter(|(_, w)| *w > 0.0)
+            .map(|(g, w)| ((g * OPS as f64).round() as u64, w))
+            .unzip();
+        if observed.len() > 1 {
+            assert_fits(&format!("{name} op mix"), &observed, &p);
+        }
     }
 }
 
@@ -149,22 +181,27 @@ fn documented_workloads_read_without_warnings_and_keep_their_mix() {
 /// pooled), and the 0.999 quantile of χ² with the resulting degrees of freedom.
 fn chi2(observed: &[u64], p: &[f64]) -> (f64, f64) {
     let n: u64 = observed.iter().sum();
-    let (mut stat, mut bins) = (0.0, 0usize);
+    // Pool neighbouring bins until each expects at least 5; a short tail joins the last bin.
+    let mut pooled: Vec<(f64, f64)> = Vec::new();
     let (mut o_acc, mut e_acc) = (0.0, 0.0);
     for (o, p) in observed.iter().zip(p) {
         o_acc += *o as f64;
         e_acc += p * n as f64;
         if e_acc >= 5.0 {
-            stat += (o_acc - e_acc).powi(2) / e_acc;
-            bins += 1;
+            pooled.push((o_acc, e_acc));
             (o_acc, e_acc) = (0.0, 0.0);
         }
     }
-    if e_acc > 0.0 {
-        stat += (o_acc - e_acc).powi(2) / e_acc;
-        bins += 1;
+    match pooled.last_mut() {
+        Some(last) => {
+            last.0 += o_acc;
+            last.1 += e_acc;
+        }
+        None => pooled.push((o_acc, e_acc)),
     }
-    let df = (bins - 1) as f64;
+    assert!(pooled.len() > 1, "one bin: nothing to test");
+    let stat: f64 = pooled.iter().map(|(o, e)| (o - e).powi(2) / e).sum();
+    let df = (pooled.len() - 1) as f64;
     // Wilson–Hilferty, z(0.999) = 3.0902.
     let a = 2.0 / (9.0 * df);
     let critical = df * (1.0 - a + 3.0902 * a.sqrt()).powi(3);
@@ -476,4 +513,35 @@ fn the_readme_lists_every_property() {
             "the README lacks {key}"
         );
     }
+}
+
+#[test]
+fn with_several_threads_a_read_picks_a_partition_then_a_zipfian_record() {
+    // Four clients: 1,000 records in 4 partitions of 250. Thread 0's reads: partition uniform,
+    // the record within it by the scrambled Zipf over 250.
+    let spec = load("workloadb", &["threadcount=4"]).spec;
+    let parts = spec.partitions(4);
+    let index: HashMap<Vec<u8>, u64> = spec.prefill(4).collect();
+    let mut s = OpStream::new(&spec, Role::Writer, 0, 4);
+    let mut counts = vec![0u64; 4 * 250];
+    let mut reads = 0;
+    while reads < OPS / 2 {
+        if let Op::Get { key } = s.next_op() {
+            let p = parts.iter().position(|p| key.starts_with(p)).unwrap();
+            counts[p * 250 + index[key] as usize] += 1;
+            reads += 1;
+        }
+    }
+    let within = scrambled_zipf(250, 0.99);
+    let p: Vec<f64> = (0..4)
+        .flat_map(|_| within.iter().map(|q| q / 4.0))
+        .collect();
+    assert_fits("4 partitions × zipf over 250", &counts, &p);
+}
+
+#[test]
+fn writer_reads_inside_bigger_batches_are_refused() {
+    let toml = "name = \"x\"\n[writers]\nbatch_size = 16\nmix = { update = 1, insert = 0, delete = 0, delete_prefix = 0, read = 1 }\n";
+    let e = Spec::from_toml(toml, "x.toml").unwrap_err();
+    assert_eq!(e.field(), Some("writers.batch_size"), "{e}");
 }

@@ -41,9 +41,15 @@ impl<R: ReadHandle, W: WriteHandle> Loop<'_, '_, R, W> {
         let clock = self.timing.clock;
         let mut boundary = stretch.boundary;
         let mut unit_start = true;
+        let mut unit_origin = Origin::Now;
         let mut done = 0u64;
         let mut now = clock.raw();
         while now < stretch.end && done < stretch.budget {
+            // A unit due at or after the window's end never starts, and is not even drawn: its
+            // ops stay in the stream for the next stretch (warm-up hands over to the window).
+            if unit_start && !pacer.starts_before(stretch.end) {
+                break;
+            }
             let op = self.stream.next_op();
             let kind = op.kind();
             let skip = matches!(&op, Op::DeletePrefix { prefix } if self.probe.protects(prefix));
@@ -51,15 +57,23 @@ impl<R: ReadHandle, W: WriteHandle> Loop<'_, '_, R, W> {
             // slack before the intended start instead of counting against it.
             self.probe
                 .before(kind, self.reader, self.writer.as_deref_mut());
-            // Open loop: a unit's first op counts from its intended start (CO-corrected). A unit
-            // due after the window never starts; leaving here is safe for the probes: a unit
-            // never starts with a commit, and a reader's `before` only closed its last snapshot.
-            let origin = match unit_start {
-                true => match pacer.next_unit(clock, self.timing.one_ms, stretch.end) {
-                    Some(origin) => origin,
+            // Open loop: a unit's first op and the op that ends it count from the unit's
+            // intended start (CO-corrected: a read after its snapshot, a commit after its
+            // staged writes); ops between from their own start. `next_unit` cannot refuse a
+            // unit `starts_before` let through; if it did, leaving is safe for the probes: a
+            // unit never starts with a commit, and a reader's `before` only closed a snapshot.
+            let origin = if unit_start {
+                match pacer.next_unit(clock, self.timing.one_ms, stretch.end) {
+                    Some(origin) => {
+                        unit_origin = origin;
+                        origin
+                    }
                     None => break,
-                },
-                false => Origin::Now,
+                }
+            } else if ends_unit(kind) {
+                unit_origin
+            } else {
+                Origin::Now
             };
             let t0 = origin.tick(clock);
             let ok = !skip && execute(&op, self.reader, self.writer.as_deref_mut()).is_ok();
