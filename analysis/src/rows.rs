@@ -30,6 +30,10 @@ pub struct Row {
     pub writes_per_s: Option<Spread>,
     /// Reads the writer threads completed themselves, per second (`None`: they read nothing).
     pub writer_reads_per_s: Option<Spread>,
+    /// Versions the store published, and superseded ones it freed, per second of the window
+    /// (`None`: the store does not count them).
+    pub versions_per_s: Option<Spread>,
+    pub freed_per_s: Option<Spread>,
     pub read_p50_ns: Option<Spread>,
     pub read_p99_ns: Option<Spread>,
     pub commit_p50_ns: Option<Spread>,
@@ -241,6 +245,8 @@ fn row(role: BackendRole, ps: &[&PointResult]) -> Row {
         writer_reads_per_s: (writers && ms.iter().any(|m| m.writers.reads > 0))
             .then(|| spread(&|m| Some(m.writer_reads_per_s())))
             .flatten(),
+        versions_per_s: spread(&|m| m.versions_per_s().map(|v| v.0)),
+        freed_per_s: spread(&|m| m.versions_per_s().map(|v| v.1)),
         read_p50_ns: spread(&|m| m.readers.latency_ns.as_ref().map(|l| l.p50 as f64)),
         read_p99_ns: spread(&|m| m.readers.latency_ns.as_ref().map(|l| l.p99 as f64)),
         commit_p50_ns: spread(&commit(|l| l.p50)),

@@ -53,6 +53,7 @@ fn point(p: P) -> PointResult {
         variant: Variant::Sweep,
         repetition: p.rep,
         outcome: Outcome::Measured(Box::new(Measurement {
+            store: None,
             elapsed_s: 1.0,
             readers: ReaderStats {
                 threads: p.axes.readers,

@@ -87,6 +87,7 @@ pub fn point_result(id: CellId, run: PointRun, open_loop_rate: Option<f64>) -> P
             pinning: run.threads.iter().filter_map(|t| t.cpu).collect(),
             open_loop_rate,
             isolation: run.isolation,
+            store: run.store,
         })),
     }
 }

@@ -232,6 +232,21 @@ fn the_table_the_report_and_the_gate_tell_the_same_truth_as_results_json() {
         "the report has no floor table"
     );
     assert!(page.contains(&format!("{:.1}%", floor / hybrid * 100.0)));
+
+    // 6. The knowledge base counts the versions it published over each window; no other store
+    //    does, and the table shows them beside the commits.
+    for p in &r.points {
+        let Some(m) = p.measured() else { continue };
+        match (p.backend.as_str(), m.writers.commits > 0) {
+            ("hybrid", true) => {
+                let s = m.store.expect("hybrid counts its versions");
+                assert!(s.versions_published > 0, "{}: {s:?}", p.axes.label());
+            }
+            ("hybrid", false) => {}
+            (b, _) => assert_eq!(m.store, None, "{b}"),
+        }
+    }
+    assert!(table.contains("versions the store published"), "{table}");
 }
 
 #[test]

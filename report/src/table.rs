@@ -14,6 +14,7 @@ pub fn render(r: &Results, a: &Analysis) -> String {
     let mut out = header(r, a);
     goodput(&mut out, a);
     writer_reads(&mut out, a);
+    versions(&mut out, a);
     impact(&mut out, a);
     comparisons(&mut out, a);
     floor(&mut out, r, a);
@@ -130,6 +131,35 @@ fn writer_reads(out: &mut String, a: &Analysis) {
             row.backend,
             row.label(),
             spread(&s, si)
+        );
+    }
+}
+
+/// Versions a store published and freed per second, beside its commits: a commit that publishes
+/// one version each shows the two equal; grouped commits publish fewer.
+fn versions(out: &mut String, a: &Analysis) {
+    let rows: Vec<_> = a
+        .rows
+        .iter()
+        .filter_map(|r| r.versions_per_s.map(|v| (r, v)))
+        .filter(|(r, _)| r.commits_per_s.is_some())
+        .collect();
+    if rows.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "\nversions the store published and freed (where it counts them), per second of the window:"
+    );
+    for (row, v) in rows {
+        let _ = writeln!(
+            out,
+            "  {:<15} {:<26} {:>9} published/s {:>9} freed/s   ({} commits/s)",
+            row.backend,
+            row.label(),
+            si(v.median),
+            dash(row.freed_per_s.map(|f| si(f.median))),
+            dash(row.commits_per_s.map(|c| si(c.median)))
         );
     }
 }

@@ -37,7 +37,7 @@ pub use env::{ClockInfo, Env};
 pub use isolation::{Checked, Class, Counts, Isolation, NotChecked, Sample, Verdict, Violation};
 pub use point::{
     Axes, Interval, LatencySummary, Measurement, OpClass, OtherAxes, Outcome, PointResult,
-    ReaderStats, Variant, WriterStats,
+    ReaderStats, StoreCounters, Variant, WriterStats,
 };
 pub use run::{BackendEntry, BackendRole, Caps, Order, RunInfo};
 

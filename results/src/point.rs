@@ -183,6 +183,31 @@ pub struct Measurement {
     pub open_loop_rate: Option<f64>,
     /// What the isolation checker found at this point.
     pub isolation: Isolation,
+    /// The store's own version counters over the window, for stores that keep them (the
+    /// knowledge base): how many versions commits published, and how many superseded ones were
+    /// freed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub store: Option<StoreCounters>,
+}
+
+/// A store's version counters (published and freed), or their change over a window.
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct StoreCounters {
+    pub versions_published: u64,
+    pub versions_freed: u64,
+}
+
+impl StoreCounters {
+    /// What changed from `before` to `self`.
+    pub fn since(self, before: StoreCounters) -> StoreCounters {
+        StoreCounters {
+            versions_published: self
+                .versions_published
+                .saturating_sub(before.versions_published),
+            versions_freed: self.versions_freed.saturating_sub(before.versions_freed),
+        }
+    }
 }
 
 impl Measurement {
@@ -214,6 +239,12 @@ impl Measurement {
     /// goodput, and not in `reads_per_s`.
     pub fn writer_reads_per_s(&self) -> f64 {
         self.rate(self.writers.reads)
+    }
+
+    /// Versions the store published and freed per second of the window, where it counts them.
+    pub fn versions_per_s(&self) -> Option<(f64, f64)> {
+        self.store
+            .map(|s| (self.rate(s.versions_published), self.rate(s.versions_freed)))
     }
 }
 

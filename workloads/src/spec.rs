@@ -441,6 +441,10 @@ pub struct Sweep {
     /// Writer batch sizes.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub batch_size: Vec<usize>,
+    /// Writer counts, the readers fixed at `threads.readers` (instead of `threads`/`ratios`):
+    /// how commits scale with writers while the same readers read.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub writers: Vec<usize>,
 }
 
 impl Sweep {
@@ -451,6 +455,7 @@ impl Sweep {
             && self.theta.is_empty()
             && self.hot_fraction.is_empty()
             && self.batch_size.is_empty()
+            && self.writers.is_empty()
     }
 }
 

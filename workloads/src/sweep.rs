@@ -29,59 +29,66 @@ pub struct Point {
 
 impl Spec {
     /// The points of the sweep: the Cartesian product of its axes, outermost first in the order
-    /// threads, ratios, theta, hot_fraction, batch_size. A spec without a sweep gives one point.
+    /// threads (or writers), ratios, theta, hot_fraction, batch_size. A spec without a sweep gives
+    /// one point.
     pub fn points(&self) -> Vec<Point> {
         let sw = &self.sweep;
         let base_ratio = self.threads.effective_ratio();
         let (base_r, base_w) = self.threads.counts();
         let total = base_r + base_w;
-        let threads: Vec<Option<usize>> = axis(&sw.threads);
-        let ratios: Vec<Option<Ratio>> = axis(&sw.ratios);
+        let mut splits: Vec<(usize, usize, Option<Ratio>)> = Vec::new();
+        if !sw.writers.is_empty() {
+            splits.extend(sw.writers.iter().map(|&w| (base_r, w, None)));
+        } else {
+            for t in axis(&sw.threads) {
+                for ratio in axis(&sw.ratios) {
+                    let (r, w) = match (t, ratio) {
+                        (None, None) => (base_r, base_w),
+                        (Some(t), r) => r.unwrap_or(base_ratio).split(t),
+                        (None, Some(r)) => r.split(total),
+                    };
+                    splits.push((r, w, ratio));
+                }
+            }
+        }
         let mut out = Vec::new();
-        for t in &threads {
-            for ratio in &ratios {
-                let (readers, writers) = match (t, ratio) {
-                    (None, None) => (base_r, base_w),
-                    (Some(t), r) => r.unwrap_or(base_ratio).split(*t),
-                    (None, Some(r)) => r.split(total),
-                };
-                for theta in axis(&sw.theta) {
-                    for hot in axis(&sw.hot_fraction) {
-                        for batch in axis(&sw.batch_size) {
-                            let mut spec = self.clone();
-                            spec.sweep = Sweep::default();
-                            spec.threads = Threads {
-                                readers: Some(readers),
-                                writers: Some(writers),
-                                total: None,
-                                ratio: None,
-                            };
-                            let mut label = format!("r={readers} w={writers}");
-                            if let Some(theta) = theta {
-                                set_theta(&mut spec.readers.skew, theta);
-                                set_theta(&mut spec.writers.skew, theta);
-                                label += &format!(" theta={theta}");
-                            }
-                            if let Some(hot) = hot {
-                                set_hot(&mut spec.readers.skew, hot);
-                                set_hot(&mut spec.writers.skew, hot);
-                                label += &format!(" hot={hot}");
-                            }
-                            if let Some(batch) = batch {
-                                spec.writers.batch_size = batch;
-                                label += &format!(" batch={batch}");
-                            }
-                            out.push(Point {
-                                readers,
-                                writers,
-                                spec,
-                                ratio: *ratio,
-                                theta,
-                                hot_fraction: hot,
-                                batch_size: batch,
-                                label,
-                            });
+        for (readers, writers, ratio) in splits {
+            for theta in axis(&sw.theta) {
+                for hot in axis(&sw.hot_fraction) {
+                    for batch in axis(&sw.batch_size) {
+                        let mut spec = self.clone();
+                        spec.sweep = Sweep::default();
+                        spec.threads = Threads {
+                            readers: Some(readers),
+                            writers: Some(writers),
+                            total: None,
+                            ratio: None,
+                        };
+                        let mut label = format!("r={readers} w={writers}");
+                        if let Some(theta) = theta {
+                            set_theta(&mut spec.readers.skew, theta);
+                            set_theta(&mut spec.writers.skew, theta);
+                            label += &format!(" theta={theta}");
                         }
+                        if let Some(hot) = hot {
+                            set_hot(&mut spec.readers.skew, hot);
+                            set_hot(&mut spec.writers.skew, hot);
+                            label += &format!(" hot={hot}");
+                        }
+                        if let Some(batch) = batch {
+                            spec.writers.batch_size = batch;
+                            label += &format!(" batch={batch}");
+                        }
+                        out.push(Point {
+                            readers,
+                            writers,
+                            spec,
+                            ratio,
+                            theta,
+                            hot_fraction: hot,
+                            batch_size: batch,
+                            label,
+                        });
                     }
                 }
             }
@@ -122,6 +129,20 @@ mod tests {
         assert_eq!(p.len(), 1);
         assert_eq!((p[0].readers, p[0].writers), s.threads.counts());
         assert!(p[0].spec.sweep.is_empty());
+    }
+
+    #[test]
+    fn a_writers_axis_keeps_the_readers() {
+        let s = Spec::preset("writers-sweep").unwrap();
+        let p: Vec<(usize, usize)> = s.points().iter().map(|p| (p.readers, p.writers)).collect();
+        assert_eq!(p, [(2, 1), (2, 2), (2, 4), (2, 8)]);
+        let mut both = s.clone();
+        both.sweep.threads = vec![4];
+        assert_eq!(
+            both.validate().unwrap_err().field(),
+            Some("sweep.writers"),
+            "a writers axis with a threads axis"
+        );
     }
 
     #[test]

@@ -405,6 +405,29 @@ fn check_sweep(s: &Spec) -> Check {
     duplicates("sweep.theta", &sw.theta)?;
     duplicates("sweep.hot_fraction", &sw.hot_fraction)?;
     duplicates("sweep.batch_size", &sw.batch_size)?;
+    duplicates("sweep.writers", &sw.writers)?;
+    let thread_axes = !sw.threads.is_empty() || !sw.ratios.is_empty();
+    if !sw.writers.is_empty() && thread_axes {
+        return Err(invalid(
+            "sweep.writers",
+            format!("{:?}", sw.writers),
+            "a writers axis fixes the readers, so it cannot be combined with `sweep.threads` or \
+             `sweep.ratios` (or `--threads`)",
+            "keep one way to vary the threads",
+        ));
+    }
+    let readers = s.threads.counts().0;
+    for &w in &sw.writers {
+        if w == 0 {
+            return Err(invalid(
+                "sweep.writers",
+                0,
+                "a writers axis needs at least one writer per point",
+                "list counts from 1, e.g. [1, 2, 4, 8]",
+            ));
+        }
+        limit("sweep.writers", w, limits::threads(readers + w))?;
+    }
     if !sw.theta.is_empty() && s.readers.skew.theta().is_none() && s.writers.skew.theta().is_none()
     {
         return Err(invalid(

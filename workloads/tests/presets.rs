@@ -7,7 +7,7 @@ use workloads::{Pacing, Role, Skew, Spec, SpecError};
 #[test]
 fn every_preset_loads_and_validates() {
     assert_eq!(Spec::preset_names()[0], "pattern-d");
-    assert_eq!(Spec::preset_names().len(), 12);
+    assert_eq!(Spec::preset_names().len(), 13);
     for name in Spec::preset_names() {
         let spec = Spec::preset(name).unwrap_or_else(|e| panic!("{name}: {e}"));
         assert_eq!(&spec.name, name);

@@ -43,6 +43,14 @@ impl Backend for Hybrid {
     view_reader!();
     type Writer<'a> = Writer<'a>;
 
+    fn counters(&self) -> Option<results::StoreCounters> {
+        let s = self.kb.stats();
+        Some(results::StoreCounters {
+            versions_published: s.commits,
+            versions_freed: s.versions_freed,
+        })
+    }
+
     fn open(prefill: &mut dyn Iterator<Item = (Vec<u8>, u64)>) -> Self {
         // Version 1 is the prefilled map itself (O(1): its nodes are shared, not copied).
         Hybrid {

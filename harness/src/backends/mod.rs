@@ -88,6 +88,10 @@ pub trait Backend: Sync + Sized {
     /// A write handle for one thread's partition. `release_after_commit`: give the partition back
     /// after every commit (workloads whose partitions overlap, so writers take turns).
     fn writer(&self, partition: &[u8], release_after_commit: bool) -> Self::Writer<'_>;
+    /// The store's own counts of versions published and freed so far, where it keeps them.
+    fn counters(&self) -> Option<results::StoreCounters> {
+        None
+    }
 }
 
 /// A thread's read side. Ops before the first `snapshot` read the current state.

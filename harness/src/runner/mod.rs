@@ -97,6 +97,9 @@ pub struct PointRun {
     pub history_truncated: bool,
     /// The checked regions, one per writer (for the history header).
     pub checked_roots: Vec<Vec<u8>>,
+    /// The store's version counters over the window (from its start to the last thread's end),
+    /// where the store keeps them.
+    pub store: Option<results::StoreCounters>,
 }
 
 /// Number of workload op kinds (the length of `op_counts`).
@@ -235,7 +238,17 @@ pub fn run_point<B: Backend>(
             })
             .collect();
         let origin = start.go(clock);
-        let rss = sample_rss(&timing, &start, origin + timing.warmup, plan.interval);
+        let (rss, at_window) = sample_rss(
+            &timing,
+            &start,
+            origin + timing.warmup,
+            plan.interval,
+            &|| backend.counters(),
+        );
+        let store = backend
+            .counters()
+            .zip(at_window)
+            .map(|(end, start)| end.since(start));
         let mut threads: Vec<ThreadOut> = handles
             .into_iter()
             .map(|h| h.join().expect("a measuring thread panicked"))
@@ -251,22 +264,29 @@ pub fn run_point<B: Backend>(
             history: findings.history,
             history_truncated: findings.truncated,
             checked_roots: checking.roots.clone(),
+            store,
         }
     })
 }
 
-/// RSS at each interval end while the threads run, and once more when they are done (the
-/// coordinator's work, off the threads' hot path).
+/// RSS at each interval end while the threads run, and once more when they are done; and the
+/// store's counters when the window opens (the coordinator's work, off the threads' hot path).
 fn sample_rss(
     timing: &Timing<'_>,
     start: &StartLine,
     window_start: u64,
     interval: Duration,
-) -> Vec<u64> {
+    counters: &dyn Fn() -> Option<results::StoreCounters>,
+) -> (Vec<u64>, Option<results::StoreCounters>) {
     let mut rss = Vec::new();
+    let mut at_window = None;
     let mut k = 1u64;
     while !start.all_finished() {
-        if timing.clock.raw() >= window_start + k * timing.interval {
+        let now = timing.clock.raw();
+        if at_window.is_none() && now >= window_start {
+            at_window = Some(counters());
+        }
+        if now >= window_start + k * timing.interval {
             rss.push(rss_bytes());
             k += 1;
         } else {
@@ -274,7 +294,8 @@ fn sample_rss(
         }
     }
     rss.push(rss_bytes());
-    rss
+    // A window over before the coordinator looked (an op budget met within a poll): unknown.
+    (rss, at_window.flatten())
 }
 
 /// Mean cost of `next_op` on a role's stream, in ns (over `n` ops, after `n` to warm up): the

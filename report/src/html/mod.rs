@@ -430,7 +430,7 @@ fn points_table(a: &Analysis) -> String {
         .map(|row| {
             if let Some(why) = &row.skipped {
                 let mut cells = vec![esc(&row.backend), esc(&row.label())];
-                cells.extend(std::iter::repeat_n("–".to_string(), 11));
+                cells.extend(std::iter::repeat_n("–".to_string(), 13));
                 cells.push(format!("skipped: {}", esc(why)));
                 return tr("muted", cells);
             }
@@ -450,6 +450,8 @@ fn points_table(a: &Analysis) -> String {
                     dash(row.writes_per_s.map(|s| si(s.median))),
                     dash(row.writer_reads_per_s.map(|s| si(s.median))),
                     dash(row.read_p99_ns.map(|s| ns(s.median))),
+                    dash(row.commit_p50_ns.map(|s| ns(s.median))),
+                    dash(row.commit_p99_ns.map(|s| ns(s.median))),
                     dash(row.refused_share(Role::Readers).map(percent)),
                     dash(row.refused_share(Role::Writers).map(percent)),
                     flags_html(row),
@@ -470,6 +472,8 @@ fn points_table(a: &Analysis) -> String {
             "staged writes/s",
             "writers' own reads/s",
             "read p99",
+            "commit p50",
+            "commit p99",
             "reads refused",
             "commits refused",
             "flags",
