@@ -4,7 +4,7 @@
 use results::{Axes, BackendRole, Variant};
 use serde::Serialize;
 
-use crate::rows::Row;
+use crate::{flags::Role, rows::Row};
 
 /// The floor at one point.
 #[derive(Debug, Clone, Serialize)]
@@ -17,8 +17,10 @@ pub struct FloorRow {
     pub op_generation_ns: Option<f64>,
     /// p50 of the timed region around an operation that does nothing.
     pub timed_p50_ns: Option<f64>,
-    /// Every other backend measured at the same point: its own CPU time per operation and the
-    /// floor's share of it (how much of what it measures is the harness).
+    /// Every other backend measured at the same point: its own time per operation and the
+    /// floor's share of it (how much of what it measures is the harness). Only at points where
+    /// the two run the same mix of operations: one role, closed loop, and no backend refusing
+    /// more than 1% of a role's operations.
     pub shares: Vec<FloorShare>,
 }
 
@@ -26,26 +28,38 @@ pub struct FloorRow {
 #[derive(Debug, Clone, Serialize)]
 pub struct FloorShare {
     pub backend: String,
-    /// The backend's CPU time per operation per thread (median over repetitions).
+    /// The backend's time per operation per thread: wall time × threads (up to the cores) ÷
+    /// completed operations (median over repetitions).
     pub ns_per_op: f64,
     /// The floor's ns/op over the backend's.
     pub share: f64,
 }
 
 /// One row per measured point of a floor backend, with its share of every other backend's
-/// per-op time at that point.
-pub fn floor(rows: &[Row]) -> Vec<FloorRow> {
+/// per-op time at that point where the comparison is like for like (`closed_loop`: no role is
+/// paced; one role only, since with two a slow role leaves the other's ops to dominate the
+/// count; no refusals over 1%).
+pub fn floor(rows: &[Row], closed_loop: bool) -> Vec<FloorRow> {
     rows.iter()
         .filter(|r| r.role == BackendRole::Floor && r.skipped.is_none())
         .filter_map(|r| {
             let ns_per_op = r.ns_per_op?;
+            let one_role = r.axes.readers == 0 || r.axes.writers == 0;
+            let refuses = |o: &Row| {
+                [Role::Readers, Role::Writers]
+                    .iter()
+                    .any(|&role| o.refused_share(role).is_some_and(|s| s > 0.01))
+            };
             let shares = rows
                 .iter()
                 .filter(|o| {
-                    o.role != BackendRole::Floor
+                    closed_loop
+                        && one_role
+                        && o.role != BackendRole::Floor
                         && o.axes == r.axes
                         && o.variant == r.variant
                         && o.variant == Variant::Sweep
+                        && !refuses(o)
                 })
                 .filter_map(|o| {
                     let theirs = o.ns_per_op.filter(|n| *n > 0.0)?;

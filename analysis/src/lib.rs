@@ -63,6 +63,13 @@ pub struct Analysis {
     pub notes: Vec<String>,
 }
 
+/// Whether every role ran closed loop (no open-loop rate, no cap): only then is a time per
+/// operation the cost of the operation rather than the pace.
+fn closed_loop(r: &Results) -> bool {
+    let (rd, wr) = (&r.workload.readers, &r.workload.writers);
+    rd.target_rate.is_none() && wr.target_rate.is_none() && wr.rate_limit.is_none()
+}
+
 /// Analyses one results file.
 pub fn analyse(r: &Results) -> Analysis {
     let rows = rows::rows(r);
@@ -70,7 +77,7 @@ pub fn analyse(r: &Results) -> Analysis {
     Analysis {
         comparisons: compare::comparisons(&rows),
         impact: impact::writer_impact(&rows),
-        floor: floor::floor(&rows),
+        floor: floor::floor(&rows, closed_loop(r)),
         isolation: isolation::per_backend(r),
         sweeps: sweeps::section(&rows),
         timelines: timeline::timelines(r, &rows),

@@ -281,6 +281,11 @@ fn scaling(rows: &[Row], i: usize, role: Role) -> Option<Scaling> {
     if base_goodput <= 0.0 || me.threads(role) == 0 {
         return None;
     }
+    // The same thread count as the base (readers fixed while writers are swept): nothing
+    // scaled, so no speedup to report — and no "superlinear" flag from noise.
+    if me.threads(role) == base.threads(role) && !std::ptr::eq(me, base) {
+        return None;
+    }
     let speedup = goodput / base_goodput;
     Some(Scaling {
         base_threads: base.threads(role),

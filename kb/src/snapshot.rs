@@ -61,7 +61,11 @@ impl<V: Value> Snapshot<V> {
     pub fn scan<'a>(&'a self, prefix: &[u8]) -> Scan<'a, V> {
         let zipper = self.map().read_zipper_at_path(prefix);
         let at_prefix = zipper.get_val();
-        Scan { zipper, at_prefix }
+        Scan {
+            zipper,
+            at_prefix,
+            done: false,
+        }
     }
 
     /// Calls `f` with every key starting with `prefix` (the prefix itself included) and its
@@ -112,6 +116,8 @@ impl<V: Value> Snapshot<V> {
 pub struct Scan<'a, V: Value> {
     zipper: ReadZipperUntracked<'a, 'static, V>,
     at_prefix: Option<&'a V>,
+    /// The walk ended: later calls return `None` (a zipper past its last value starts over).
+    done: bool,
 }
 
 impl<'a, V: Value> Scan<'a, V> {
@@ -121,11 +127,12 @@ impl<'a, V: Value> Scan<'a, V> {
         if let Some(v) = self.at_prefix.take() {
             return Some((self.zipper.origin_path(), v));
         }
-        while self.zipper.to_next_val() {
+        while !self.done && self.zipper.to_next_val() {
             if let Some(v) = self.zipper.get_val() {
                 return Some((self.zipper.origin_path(), v));
             }
         }
+        self.done = true;
         None
     }
 

@@ -66,6 +66,13 @@ fn snapshot_reads_point_prefix_and_count() {
     assert_eq!(s.count(b"k/a"), 4);
     assert_eq!(s.count(b"nothing/"), 0);
     assert_eq!(s.scan(b"k/").owned().take(2).count(), 2);
+    let mut cursor = s.scan(b"k/a/");
+    let mut n = 0;
+    while cursor.next().is_some() {
+        n += 1;
+    }
+    assert_eq!(n, 2);
+    assert!(cursor.next().is_none(), "a finished scan stays finished");
     let mut seen = Vec::new();
     assert_eq!(
         s.scan_each(b"k/a", |k, v| {

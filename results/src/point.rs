@@ -190,22 +190,26 @@ pub struct Measurement {
     pub store: Option<StoreCounters>,
 }
 
-/// A store's version counters (published and freed), or their change over a window.
-#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq)]
+/// A store's version counters (published and freed), or their change over `span_s` seconds.
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct StoreCounters {
     pub versions_published: u64,
     pub versions_freed: u64,
+    /// The seconds the change was counted over (0 for a reading of the counters at an instant).
+    #[serde(default)]
+    pub span_s: f64,
 }
 
 impl StoreCounters {
-    /// What changed from `before` to `self`.
-    pub fn since(self, before: StoreCounters) -> StoreCounters {
+    /// What changed from `before` to `self`, over `span_s` seconds.
+    pub fn since(self, before: StoreCounters, span_s: f64) -> StoreCounters {
         StoreCounters {
             versions_published: self
                 .versions_published
                 .saturating_sub(before.versions_published),
             versions_freed: self.versions_freed.saturating_sub(before.versions_freed),
+            span_s,
         }
     }
 }
@@ -241,10 +245,15 @@ impl Measurement {
         self.rate(self.writers.reads)
     }
 
-    /// Versions the store published and freed per second of the window, where it counts them.
+    /// Versions the store published and freed per second of the span they were counted over
+    /// (the window, from the coordinator's first look after it opened), where it counts them.
     pub fn versions_per_s(&self) -> Option<(f64, f64)> {
-        self.store
-            .map(|s| (self.rate(s.versions_published), self.rate(s.versions_freed)))
+        self.store.filter(|s| s.span_s > 0.0).map(|s| {
+            (
+                s.versions_published as f64 / s.span_s,
+                s.versions_freed as f64 / s.span_s,
+            )
+        })
     }
 }
 

@@ -1,7 +1,9 @@
 //! `concread`: concread's `BptreeMap<Vec<u8>, u64>`, a concurrently readable copy-on-write B+tree.
-//! A snapshot is a read transaction (one version, for as long as it is held, never blocked by a
-//! writer); a writer buffers its batch and applies it in one write transaction at commit, which
-//! concread runs one at a time and readers see from their next read transaction on.
+//! A snapshot is a read transaction (one version, for as long as it is held; taking one waits
+//! only while a commit swaps the current version in); a writer buffers its batch and applies it
+//! in one write transaction at commit, which concread runs one at a time and readers see from
+//! their next read transaction on. A held read transaction keeps every later version's garbage:
+//! the reader holds one only from its first snapshot on.
 
 use std::ops::Bound;
 

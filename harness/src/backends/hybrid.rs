@@ -48,6 +48,7 @@ impl Backend for Hybrid {
         Some(results::StoreCounters {
             versions_published: s.commits,
             versions_freed: s.versions_freed,
+            span_s: 0.0,
         })
     }
 

@@ -1,7 +1,9 @@
 //! `redb`: the embedded MVCC database redb on its in-memory backend, one table of
 //! `&[u8] → u64`. A snapshot is a read transaction with the table opened once in it (one version
-//! for as long as it is held, never blocked by a writer); a writer buffers its batch and applies
-//! it in one write transaction at commit, which redb runs one at a time. Commits keep redb's
+//! for as long as it is held; beginning one shares a short lock with a commit); a writer buffers
+//! its batch and applies it in one write transaction at commit, which redb runs one at a time.
+//! A held read transaction stops redb reusing the pages freed after it: the reader holds one only
+//! from its first snapshot on. Commits keep redb's
 //! default durability: on the in-memory backend its syncs cost nothing, and a non-durable commit
 //! would keep the pages it frees until a durable one (memory growing over a run).
 

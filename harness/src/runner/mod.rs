@@ -238,17 +238,13 @@ pub fn run_point<B: Backend>(
             })
             .collect();
         let origin = start.go(clock);
-        let (rss, at_window) = sample_rss(
+        let (rss, store) = sample_rss(
             &timing,
             &start,
             origin + timing.warmup,
             plan.interval,
             &|| backend.counters(),
         );
-        let store = backend
-            .counters()
-            .zip(at_window)
-            .map(|(end, start)| end.since(start));
         let mut threads: Vec<ThreadOut> = handles
             .into_iter()
             .map(|h| h.join().expect("a measuring thread panicked"))
@@ -270,7 +266,8 @@ pub fn run_point<B: Backend>(
 }
 
 /// RSS at each interval end while the threads run, and once more when they are done; and the
-/// store's counters when the window opens (the coordinator's work, off the threads' hot path).
+/// store's counters from the coordinator's first look after the window opened until the threads
+/// are done, with that span (the coordinator's work, off the threads' hot path).
 fn sample_rss(
     timing: &Timing<'_>,
     start: &StartLine,
@@ -284,7 +281,7 @@ fn sample_rss(
     while !start.all_finished() {
         let now = timing.clock.raw();
         if at_window.is_none() && now >= window_start {
-            at_window = Some(counters());
+            at_window = Some((now, counters()));
         }
         if now >= window_start + k * timing.interval {
             rss.push(rss_bytes());
@@ -295,7 +292,12 @@ fn sample_rss(
     }
     rss.push(rss_bytes());
     // A window over before the coordinator looked (an op budget met within a poll): unknown.
-    (rss, at_window.flatten())
+    let store = at_window.and_then(|(t0, before)| {
+        let end = counters()?;
+        let span_s = timing.seconds(timing.clock.raw().saturating_sub(t0));
+        Some(end.since(before?, span_s))
+    });
+    (rss, store)
 }
 
 /// Mean cost of `next_op` on a role's stream, in ns (over `n` ops, after `n` to warm up): the

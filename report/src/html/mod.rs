@@ -201,8 +201,9 @@ fn floor(a: &Analysis) -> String {
     let mut s = format!(
         "<h3>Harness floor</h3><p>What <b>{}</b>, which does nothing, costs per operation per \
          thread (op generation, dispatch, two clock reads and recording), and its share of each \
-         backend's CPU time per operation at the same point: the part of a figure that is the \
-         harness's own.</p>",
+         backend's time per operation (wall time × threads up to the cores ÷ operations) at the \
+         same point: the part of a figure that is the harness's own. Shown only where the two \
+         ran the same mix: one role, closed loop, no backend refusing over 1%.</p>",
         esc(&a.floor[0].backend)
     );
     let rows = a
