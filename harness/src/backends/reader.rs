@@ -112,7 +112,11 @@ mod tests {
         let mut w = s.writer(b"k", false);
         w.put(b"k", 2).unwrap();
         w.commit().unwrap();
-        assert_eq!(r.get(b"k"), Ok(Some(2)), "no view is held before a snapshot");
+        assert_eq!(
+            r.get(b"k"),
+            Ok(Some(2)),
+            "no view is held before a snapshot"
+        );
         r.snapshot().unwrap();
         w.put(b"k", 3).unwrap();
         w.commit().unwrap();
