@@ -108,7 +108,9 @@ fn validate(opts: &RunOptions) -> Result<(Spec, Vec<Point>), HarnessError> {
     }
     let what = match opts.threads {
         Some(_) => "--threads",
-        None => "the workload's threads (`threads`, `sweep.threads`; or --threads)",
+        None => {
+            "the workload's threads (`threads`, `sweep.threads`, `sweep.writers`; or --threads)"
+        }
     };
     for p in &points {
         limits::threads(what, p.readers + p.writers, opts.oversubscribe)?;
