@@ -23,9 +23,10 @@ use crate::error::HarnessError;
 pub const THREADS_PER_CORE: usize = 8;
 /// Upper estimate of the memory one prefilled key costs the largest store, value and nodes
 /// included. Measured (peak RSS of a run with 10^6 stable text keys minus one with 10^3):
-/// imbl-arcswap 124 bytes per key, rwlock-btreemap 114, hybrid and rwlock-pathmap 95; doubled
-/// for longer keys (a `bytes` shape may spell up to 64 bytes).
-pub const BYTES_PER_KEY: u64 = 256;
+/// concread 306 bytes per key, redb 128, imbl-arcswap 124, rwlock-btreemap 114, hybrid and
+/// rwlock-pathmap 95; the largest doubled for longer keys (a `bytes` shape may spell up to 64
+/// bytes).
+pub const BYTES_PER_KEY: u64 = 640;
 /// Shortest timeline interval.
 pub const MIN_INTERVAL: Duration = Duration::from_millis(1);
 /// Most timeline intervals in one window (each thread keeps a latency histogram per interval).
