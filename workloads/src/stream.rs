@@ -490,34 +490,51 @@ fn next_read<'a>(r: &'a mut ReaderState, rng: &mut Xoshiro256PlusPlus) -> Op<'a>
         (Some(p), Some(m)) if p.sample(rng) => m,
         _ => &mut r.stable,
     };
-    let part = region.pick.as_ref().map_or(0, |u| u.sample(rng));
-    let newest = region.sampler.len() - 1;
-    let idx = region.sampler.sample(rng, newest);
-    let buf = &mut region.bufs[part];
-    buf.truncate(region.prefix_lens[part]);
+    let (depth, miss) = match kind {
+        OpKind::Scan | OpKind::Count => (r.depth, false),
+        OpKind::GetMiss => (FULL, true),
+        _ => (FULL, false),
+    };
+    let (_, buf) = region.render(rng, depth, None, miss);
     match kind {
-        OpKind::Scan | OpKind::Count => {
-            region.shape.push(idx, r.depth, buf);
-            if kind == OpKind::Scan {
-                let limit = r.scan_len.sample(rng);
-                Op::Scan { prefix: buf, limit }
-            } else {
-                Op::Count { prefix: buf }
+        OpKind::Scan => Op::Scan {
+            prefix: buf,
+            limit: r.scan_len.sample(rng),
+        },
+        OpKind::Count => Op::Count { prefix: buf },
+        OpKind::Get => Op::Get { key: buf },
+        OpKind::Contains => Op::Contains { key: buf },
+        _ => Op::GetMiss { key: buf },
+    }
+}
+
+impl ReadRegion {
+    /// Picks a partition and a key of it, and renders the key cut to `depth` into that
+    /// partition's buffer (padded to be absent when `miss`). `own`: a writer's own partition
+    /// and newest index there, from which `latest` and `exponential` count back.
+    #[inline]
+    fn render(
+        &mut self,
+        rng: &mut Xoshiro256PlusPlus,
+        depth: usize,
+        own: Option<(usize, u64)>,
+        miss: bool,
+    ) -> (usize, &mut Vec<u8>) {
+        let part = self.pick.as_ref().map_or(0, |u| u.sample(rng));
+        let newest = match own {
+            Some((p, newest)) if p == part => newest,
+            _ => self.sampler.len() - 1,
+        };
+        let idx = self.sampler.sample(rng, newest);
+        let buf = &mut self.bufs[part];
+        buf.truncate(self.prefix_lens[part]);
+        self.shape.push(idx, depth, buf);
+        if miss {
+            for _ in 0..self.pads[part] {
+                buf.push(MISS_BYTE);
             }
         }
-        _ => {
-            region.shape.push(idx, FULL, buf);
-            match kind {
-                OpKind::Get => Op::Get { key: buf },
-                OpKind::Contains => Op::Contains { key: buf },
-                _ => {
-                    for _ in 0..region.pads[part] {
-                        buf.push(MISS_BYTE);
-                    }
-                    Op::GetMiss { key: buf }
-                }
-            }
-        }
+        (part, buf)
     }
 }
 
@@ -590,22 +607,15 @@ impl WriterReads {
     /// `newest_own`: the writer's newest key index in its own partition.
     #[inline]
     fn draw(&mut self, scan: bool, newest_own: u64, rng: &mut Xoshiro256PlusPlus) -> PendingRead {
-        let region = &mut self.region;
-        let part = region.pick.as_ref().map_or(0, |u| u.sample(rng));
-        let newest = match part == self.me {
-            true => newest_own,
-            false => region.sampler.len() - 1,
-        };
-        let idx = region.sampler.sample(rng, newest);
-        let buf = &mut region.bufs[part];
-        buf.truncate(region.prefix_lens[part]);
-        if scan {
-            region.shape.push(idx, self.depth, buf);
-            let limit = self.scan_len.sample(rng);
-            PendingRead::Scan { part, limit }
-        } else {
-            region.shape.push(idx, FULL, buf);
-            PendingRead::Get { part }
+        let depth = if scan { self.depth } else { FULL };
+        let own = Some((self.me, newest_own));
+        let (part, _) = self.region.render(rng, depth, own, false);
+        match scan {
+            true => PendingRead::Scan {
+                part,
+                limit: self.scan_len.sample(rng),
+            },
+            false => PendingRead::Get { part },
         }
     }
 }

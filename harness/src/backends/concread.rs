@@ -22,36 +22,32 @@ pub struct Concread {
     map: Map,
 }
 
-impl ReadMap for BptreeMapReadTxn<'_, Vec<u8>, u64> {
-    fn get(&self, key: &[u8]) -> Option<u64> {
-        BptreeMapReadTxn::get(self, key).copied()
-    }
-    fn each_under<F: FnMut(&[u8], u64) -> bool>(&self, prefix: &[u8], mut f: F) -> Result<(), Refused> {
-        let from = (Bound::Included(prefix), Bound::Unbounded);
-        for (k, v) in under(self.range::<_, [u8]>(from), prefix) {
-            if !f(k, *v) {
-                break;
+/// [`ReadMap`] for a read transaction, and for a write transaction, which reads its own writes
+/// (so a prefix delete finds its keys in it): the two have the same `get` and `range`.
+macro_rules! txn_read_map {
+    ($($txn:ident),*) => {$(
+        impl ReadMap for $txn<'_, Vec<u8>, u64> {
+            fn get(&self, key: &[u8]) -> Option<u64> {
+                $txn::get(self, key).copied()
+            }
+            fn each_under<F: FnMut(&[u8], u64) -> bool>(
+                &self,
+                prefix: &[u8],
+                mut f: F,
+            ) -> Result<(), Refused> {
+                let from = (Bound::Included(prefix), Bound::Unbounded);
+                for (k, v) in under(self.range::<_, [u8]>(from), prefix) {
+                    if !f(k, *v) {
+                        break;
+                    }
+                }
+                Ok(())
             }
         }
-        Ok(())
-    }
+    )*};
 }
 
-/// A write transaction reads its own writes, so a prefix delete finds its keys in it.
-impl ReadMap for BptreeMapWriteTxn<'_, Vec<u8>, u64> {
-    fn get(&self, key: &[u8]) -> Option<u64> {
-        BptreeMapWriteTxn::get(self, key).copied()
-    }
-    fn each_under<F: FnMut(&[u8], u64) -> bool>(&self, prefix: &[u8], mut f: F) -> Result<(), Refused> {
-        let from = (Bound::Included(prefix), Bound::Unbounded);
-        for (k, v) in under(self.range::<_, [u8]>(from), prefix) {
-            if !f(k, *v) {
-                break;
-            }
-        }
-        Ok(())
-    }
-}
+txn_read_map!(BptreeMapReadTxn, BptreeMapWriteTxn);
 
 impl WriteMap for BptreeMapWriteTxn<'_, Vec<u8>, u64> {
     fn put(&mut self, key: Vec<u8>, value: u64) {

@@ -238,7 +238,7 @@ pub fn run_point<B: Backend>(
             })
             .collect();
         let origin = start.go(clock);
-        let (rss, store) = sample_rss(
+        let (rss, store) = sample_while_running(
             &timing,
             &start,
             origin + timing.warmup,
@@ -265,10 +265,10 @@ pub fn run_point<B: Backend>(
     })
 }
 
-/// RSS at each interval end while the threads run, and once more when they are done; and the
-/// store's counters from the coordinator's first look after the window opened until the threads
-/// are done, with that span (the coordinator's work, off the threads' hot path).
-fn sample_rss(
+/// The coordinator's watch while the threads run (off their hot path): RSS at each interval end
+/// and once more when they are done, and the store's counters from its first look after the
+/// window opened until the threads are done, with that span.
+fn sample_while_running(
     timing: &Timing<'_>,
     start: &StartLine,
     window_start: u64,
