@@ -435,7 +435,6 @@ impl Spec {
             );
         }
         let rate = (target > 0.0).then(|| target / threads as f64);
-        let scan_depth = scan.depth;
         let mut spec = Spec {
             name: name.into(),
             description: format!(
@@ -510,7 +509,6 @@ impl Spec {
             spec.stable.shape = shape;
             spec.readers.target_rate = rate;
         }
-        spec.readers.scan.depth = scan_depth;
         spec.validate_inner().map_err(|e| SpecError::Toml {
             origin: origin.into(),
             message: format!("the translated workload is not valid: {e}"),
