@@ -37,9 +37,10 @@ impl<T> Retired<T> {
 
     /// Hands a replaced version over; it is freed by a later [`collect`](Self::collect).
     pub fn retire(&self, version: Arc<T>) {
-        lock(&self.list).push(version);
+        // Counted before it can be collected, so `freed` never runs ahead of `retired`.
         // Relaxed: statistics only.
         self.retired.fetch_add(1, Ordering::Relaxed);
+        lock(&self.list).push(version);
     }
 
     /// Frees every retired version that no reader holds any more; returns how many it freed.
@@ -98,9 +99,12 @@ impl<T> Retired<T> {
         self.freed.load(Ordering::Relaxed)
     }
 
-    /// Versions retired but not yet freed (held by a reader, or not yet collected).
+    /// Versions retired but not yet freed (held by a reader, not yet collected, or being freed
+    /// right now): it reaches 0 only once `freed_count` has counted them all. (The list's length
+    /// would drop to 0 while a collector is still freeing what it took.)
     pub fn pending(&self) -> usize {
-        lock(&self.list).len()
+        let retired = self.retired.load(Ordering::Relaxed);
+        retired.saturating_sub(self.freed.load(Ordering::Relaxed)) as usize
     }
 }
 
