@@ -5,10 +5,12 @@ use std::time::Duration;
 use pathmap::PathMap;
 
 use crate::error::{Error, LeaseError};
+use crate::graft::prepare_for_sharing;
+use crate::group::{GroupCommit, Ticket};
 use crate::lease::{Held, LeaseId, Leases};
 use crate::protocol::Publisher;
 use crate::reclaimer::{Reclaim, Reclaimer};
-use crate::shared::{prepare_for_sharing, Shared};
+use crate::shared::Shared;
 use crate::snapshot::Snapshot;
 use crate::sync::{Arc, AtomicU64, Ordering};
 use crate::writer::Writer;
@@ -19,8 +21,12 @@ use crate::Value;
 pub struct Stats {
     /// The current version number.
     pub version: u64,
-    /// Versions published since creation (commits and bulk loads).
+    /// Versions published since creation. Under load one version can hold the batches of
+    /// several writers ([group commit](crate::group)), so this grows more slowly than
+    /// `batches_committed`.
     pub commits: u64,
+    /// Batches published since creation (commits and bulk loads that published something).
+    pub batches_committed: u64,
     /// Writers dropped (or unwound by a panic) with a staged, uncommitted batch.
     pub aborted_batches: u64,
     /// Lease requests refused because of an overlap.
@@ -68,15 +74,19 @@ impl<V: Value> KnowledgeBase<V> {
     /// A knowledge base whose version 1 is `map` (O(1): the map's nodes are shared, not copied).
     pub fn from_map(map: PathMap<V>, reclaim: Reclaim) -> Self {
         prepare_for_sharing(&map);
-        let publisher = Publisher::new(map);
         let (interval, wake_after_commit) = match reclaim {
             Reclaim::Background { interval } => (Some(interval), true),
             Reclaim::OnCommit { sweep } => (sweep, false),
+        };
+        let publisher = match reclaim {
+            Reclaim::Background { .. } => Publisher::new(map),
+            Reclaim::OnCommit { .. } => Publisher::freeing_on_commit(map),
         };
         let reclaimer =
             interval.map(|interval| Reclaimer::spawn(Arc::clone(publisher.retired()), interval));
         let shared = Arc::new(Shared {
             publisher,
+            group: GroupCommit::new(),
             leases: Leases::new(),
             wake: reclaimer
                 .as_ref()
@@ -134,8 +144,9 @@ impl<V: Value> KnowledgeBase<V> {
         let committed = Writer::take_initial(&root.value, prefix);
         Writer {
             shared: Arc::clone(&self.shared),
-            prefix: prefix.to_vec(),
+            prefix: prefix.into(),
             lease,
+            ticket: Arc::new(Ticket::new()),
             staged: committed.clone(),
             committed,
             dirty: false,
@@ -197,6 +208,7 @@ impl<V: Value> KnowledgeBase<V> {
         Stats {
             version: shared.publisher.load().number,
             commits: retired.retired_count(),
+            batches_committed: shared.group.batches_published(),
             aborted_batches: shared.aborted_batches.load(Ordering::Relaxed),
             lease_conflicts: shared.leases.conflicts(),
             leases_held: shared.leases.held().len(),

@@ -11,7 +11,9 @@
 //! - a **writer** leases a partition (a byte prefix no other writer's prefix overlaps), stages
 //!   puts, deletes and prefix removals in a private copy of its partition, and
 //!   [`commit`](Writer::commit)s: under a short commit lock it clones the current root, grafts its
-//!   partition into it (O(prefix depth)) and swaps the result in as the next version;
+//!   partition into it (O(prefix depth)) and swaps the result in as the next version. Writers
+//!   that commit while another commit is being built are published together, in one version
+//!   ([`group`] commit);
 //! - replaced versions are freed once no snapshot holds them — by the committing writer and a
 //!   background sweep ([`Reclaim`]) — so while the knowledge base lives, a reader never pays for
 //!   freeing a version (after it is dropped, the last snapshot of a version frees it).
@@ -19,9 +21,12 @@
 //! # Trade-offs
 //! - Reads are as fast as raw `PathMap` reads on a snapshot; acquiring a snapshot costs one
 //!   atomic load and one reference-count increment.
-//! - Commits are serialized (a few microseconds each, plus copy-on-write of the paths a batch
-//!   touches): write throughput scales with batch size, not with writer count. Partitions make
-//!   writers independent while they stage, not while they publish.
+//! - Commits are serialized (a few microseconds each under the lock, plus copy-on-write of the
+//!   paths a batch touches, done by each writer while it stages): write throughput scales with
+//!   writers while they stage, and the lock is held only to graft and swap. Under contention
+//!   [group commit](group) publishes the waiting batches in one version: fewer root copies,
+//!   fewer versions to free. The replaced version is freed by the thread that replaced it, when
+//!   no snapshot holds it — the thread that copied the nodes it supersedes.
 //! - Old versions live as long as a snapshot holds them: a long-held snapshot pins memory.
 //!
 //! # Guarantees (the invariants the tests and loom models check)
@@ -89,19 +94,22 @@
 //!
 //! # Layout
 //! [`sync`](crate) names the primitives (loom under `--cfg loom`); [`protocol`] publishes
-//! versions; [`lease`] grants partitions; [`retire`] holds replaced versions until their last
-//! reader lets go; [`reclaimer`] frees them. The protocol, lease, retire and reclaimer modules are
+//! versions; [`group`] combines concurrent commits into one; [`lease`] grants partitions; [`retire`] holds replaced versions until their last
+//! reader lets go; [`reclaimer`] frees them. The protocol, group, lease, retire and reclaimer modules are
 //! exactly what `kb/tests/loom.rs` model-checks (`cargo loom`).
 
 #![warn(missing_docs)]
 
 mod error;
+pub mod group;
 pub mod lease;
 pub mod protocol;
 pub mod reclaimer;
 pub mod retire;
 mod sync;
 
+#[cfg(not(loom))]
+mod graft;
 #[cfg(not(loom))]
 mod knowledge_base;
 #[cfg(not(loom))]

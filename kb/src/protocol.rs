@@ -15,6 +15,9 @@
 //!    through the root cell).
 //! 4. **Readers never free.** A replaced version goes to the [`Retired`] list, which holds a
 //!    reference to it until every reader has dropped theirs; only [`Retired::collect`] frees it.
+//!    A publisher made with [`Publisher::freeing_on_commit`] first tries to free it on the
+//!    committing thread, after the swap and outside the lock: when no reader holds it (the
+//!    count is exact once it is out of the root), it is freed there; otherwise it is retired.
 
 use crate::retire::Retired;
 use crate::sync::{lock, Arc, Mutex, RootCell};
@@ -34,11 +37,24 @@ pub struct Publisher<T> {
     /// Serializes commits. Holds nothing: the version number lives in the root itself.
     commit: Mutex<()>,
     retired: Arc<Retired<Version<T>>>,
+    /// Whether the committing thread frees the version it replaced when no reader holds it.
+    free_on_commit: bool,
 }
 
 impl<T> Publisher<T> {
-    /// Publishes `initial` as version 1.
+    /// Publishes `initial` as version 1. Replaced versions are only retired: freed by
+    /// [`Retired::collect`].
     pub fn new(initial: T) -> Self {
+        Self::build(initial, false)
+    }
+
+    /// Like [`new`](Self::new), but the committing thread frees the version it replaced at once
+    /// when no reader holds it ([`Retired::retire_or_free`]).
+    pub fn freeing_on_commit(initial: T) -> Self {
+        Self::build(initial, true)
+    }
+
+    fn build(initial: T, free_on_commit: bool) -> Self {
         Publisher {
             root: RootCell::new(Arc::new(Version {
                 number: 1,
@@ -46,6 +62,7 @@ impl<T> Publisher<T> {
             })),
             commit: Mutex::new(()),
             retired: Arc::new(Retired::new()),
+            free_on_commit,
         }
     }
 
@@ -59,16 +76,33 @@ impl<T> Publisher<T> {
     ///
     /// Returns the new version number. The replaced version is retired, not freed.
     pub fn publish<E>(&self, build: impl FnOnce(&T) -> Result<T, E>) -> Result<u64, E> {
-        let _serial = lock(&self.commit);
+        self.publish_numbered(|current, _| build(current))
+    }
+
+    /// [`publish`](Self::publish), telling `build` the number its value will be published as.
+    /// Whatever `build` records against that number is seen only by those who take the commit
+    /// lock after this returns — and the version is current by then ([`GroupCommit`] relies on
+    /// it).
+    ///
+    /// [`GroupCommit`]: crate::group::GroupCommit
+    pub fn publish_numbered<E>(
+        &self,
+        build: impl FnOnce(&T, u64) -> Result<T, E>,
+    ) -> Result<u64, E> {
+        let serial = lock(&self.commit);
         let current = self.root.load();
-        let next = build(&current.value)?;
         let number = current.number + 1;
+        let next = build(&current.value, number)?;
         drop(current);
         let old = self.root.swap(Arc::new(Version {
             number,
             value: next,
         }));
-        self.retired.retire(old);
+        drop(serial);
+        match self.free_on_commit {
+            true => self.retired.retire_or_free(old),
+            false => self.retired.retire(old),
+        }
         Ok(number)
     }
 

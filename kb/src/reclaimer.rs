@@ -14,8 +14,9 @@ use crate::sync::{lock, thread, wait_timeout, Arc, Condvar, Mutex};
 /// is the last reference to its version, and frees it when dropped.)
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Reclaim {
-    /// The committing writer frees, right after publishing (outside the commit lock), every
-    /// superseded version no snapshot holds; a background thread sweeps every `sweep` for versions
+    /// The committing writer frees, right after publishing (outside the commit lock), the
+    /// version it replaced if no snapshot holds it, then every other superseded version no
+    /// snapshot holds any more; a background thread sweeps every `sweep` for versions
     /// whose last reader has let go since (`None`: no thread; they wait for the next commit).
     ///
     /// The default, with a 50 ms sweep: freeing on the thread that allocated keeps the allocator

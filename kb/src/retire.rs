@@ -43,6 +43,25 @@ impl<T> Retired<T> {
         lock(&self.list).push(version);
     }
 
+    /// Frees `version` on the calling thread at once if no reader holds it, and otherwise hands
+    /// it over like [`retire`](Self::retire). The caller must have made it unreachable (replaced
+    /// it in the root), so that no new reference can appear.
+    ///
+    /// The thread that replaced a version is the one that copied the nodes it supersedes, so
+    /// freeing there returns memory to the allocator it came from: with several writers, a
+    /// collector freeing every writer's versions makes each free contend for another thread's
+    /// allocator (measured with glibc: its arena locks, in `kb/examples/write_scaling.rs`).
+    pub fn retire_or_free(&self, version: Arc<T>) {
+        match Arc::try_unwrap(version) {
+            Ok(unique) => {
+                self.retired.fetch_add(1, Ordering::Relaxed);
+                self.drop_catching(unique);
+                self.freed.fetch_add(1, Ordering::Relaxed);
+            }
+            Err(held) => self.retire(held),
+        }
+    }
+
     /// Frees every retired version that no reader holds any more; returns how many it freed.
     /// The freeing happens on the calling thread, outside the list's lock.
     ///

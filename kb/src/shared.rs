@@ -3,6 +3,8 @@
 
 use pathmap::PathMap;
 
+use crate::graft::Graft;
+use crate::group::GroupCommit;
 use crate::lease::Leases;
 use crate::protocol::Publisher;
 use crate::reclaimer::Waker;
@@ -12,6 +14,8 @@ use crate::Value;
 /// State shared by the knowledge base handle and its writers.
 pub(crate) struct Shared<V: Value> {
     pub(crate) publisher: Publisher<PathMap<V>>,
+    /// Batches waiting to be published together ([`crate::group`]).
+    pub(crate) group: GroupCommit<Graft<V>>,
     pub(crate) leases: Leases,
     /// The background thread to wake after a commit (`Reclaim::Background` only).
     pub(crate) wake: Option<Waker>,
@@ -30,10 +34,4 @@ impl<V: Value> Shared<V> {
     pub(crate) fn count_aborted_batch(&self) {
         self.aborted_batches.fetch_add(1, Ordering::Relaxed);
     }
-}
-
-/// pathmap initialises a never-written map's root lazily, through an `UnsafeCell`, from `&self`:
-/// two readers doing that at once would race. Every map is touched here before it is shared.
-pub(crate) fn prepare_for_sharing<V: Value>(map: &PathMap<V>) {
-    let _ = map.read_zipper();
 }

@@ -6,6 +6,8 @@ use pathmap::zipper::{ZipperInfallibleSubtries, ZipperMoving, ZipperWriting};
 use pathmap::PathMap;
 
 use crate::error::{CommitError, WriteError};
+use crate::graft::Graft;
+use crate::group::{Outcome, Ticket};
 use crate::lease::LeaseId;
 use crate::shared::Shared;
 use crate::sync::Arc;
@@ -31,8 +33,10 @@ use crate::Value;
 /// ```
 pub struct Writer<V: Value> {
     pub(crate) shared: Arc<Shared<V>>,
-    pub(crate) prefix: Vec<u8>,
+    pub(crate) prefix: Arc<[u8]>,
     pub(crate) lease: LeaseId,
+    /// Where a combiner leaves this writer's commit outcome ([`crate::group`]).
+    pub(crate) ticket: Arc<Ticket>,
     /// The partition as this writer sees it: committed state plus the staged batch. Keys are
     /// relative to `prefix`.
     pub(crate) staged: PathMap<V>,
@@ -62,10 +66,10 @@ impl<V: Value> Writer<V> {
     fn suffix<'k>(&self, key: &'k [u8]) -> Result<&'k [u8], WriteError> {
         #[cfg(feature = "slowdown")]
         crate::slowdown::staging();
-        key.strip_prefix(self.prefix.as_slice())
+        key.strip_prefix(&*self.prefix)
             .ok_or_else(|| WriteError::OutsidePartition {
                 key: key.to_vec(),
-                partition: self.prefix.clone(),
+                partition: self.prefix.to_vec(),
             })
     }
 
@@ -110,7 +114,7 @@ impl<V: Value> Writer<V> {
     /// The value at `key` as this writer sees it: published state plus its own staged writes.
     /// `None` for keys outside the partition.
     pub fn get(&self, key: &[u8]) -> Option<&V> {
-        self.staged.get(key.strip_prefix(self.prefix.as_slice())?)
+        self.staged.get(key.strip_prefix(&*self.prefix)?)
     }
 
     /// Publishes the staged batch atomically and returns the new version number: every snapshot
@@ -118,9 +122,12 @@ impl<V: Value> Writer<V> {
     ///
     /// With nothing staged, publishes nothing and returns the current version. If the lease was
     /// revoked, publishes nothing and keeps the batch staged.
+    ///
+    /// Writers committing at the same time may be published together, in one version
+    /// ([group commit](crate::group)): they then return the same number.
     pub fn commit(&mut self) -> Result<u64, CommitError> {
         let lost = || CommitError::LeaseLost {
-            partition: self.prefix.clone(),
+            partition: self.prefix.to_vec(),
             lease: self.lease,
         };
         let shared = &*self.shared;
@@ -130,20 +137,25 @@ impl<V: Value> Writer<V> {
                 false => Err(lost()),
             };
         }
-        // Both clones happen before publication: a value's `clone` that panics leaves nothing
-        // published and the batch still staged. After publication nothing can fail.
-        let batch = self.staged.clone();
+        // Both clones happen before publication (O(1): the nodes are shared). A graft that
+        // panics leaves nothing of this batch published, the batch still staged, and the other
+        // batches of its group unharmed; the panic resumes here. After publication nothing can
+        // fail.
+        let graft = Graft {
+            prefix: Arc::clone(&self.prefix),
+            lease: self.lease,
+            map: self.staged.clone(),
+        };
         let committed = self.staged.clone();
-        let number = shared.publisher.publish(|root: &PathMap<V>| {
-            // Under the commit lock: a revoke cannot interleave (it takes the same lock).
-            if !shared.leases.is_held(self.lease) {
-                return Err(lost());
-            }
-            let mut next = root.clone();
-            next.write_zipper_at_path(&self.prefix).graft_map(batch);
-            crate::shared::prepare_for_sharing(&next);
-            Ok(next)
-        })?;
+        let number =
+            match shared
+                .group
+                .commit(&shared.publisher, &shared.leases, graft, &self.ticket)
+            {
+                Outcome::Published(number) => number,
+                Outcome::Refused => return Err(lost()),
+                Outcome::Panicked(payload) => std::panic::resume_unwind(payload),
+            };
         // The previous copy may hold the last reference to old values: their drop must not
         // unwind out of a commit that has published.
         let previous = std::mem::replace(&mut self.committed, committed);

@@ -486,3 +486,43 @@ fn seed_conveniences_work_as_the_seed_describes() {
         Err(Error::Lease(LeaseError::Conflict { .. }))
     ));
 }
+
+/// Writers committing at once, some possibly published together (group commit): every batch is
+/// in the final state, each commit's number is a version that holds its batch, and the stats
+/// count batches and versions apart — never more versions than batches.
+#[test]
+fn concurrent_commits_are_each_published_once_and_counted() {
+    let kb = std::sync::Arc::new(kb());
+    let before = kb.stats();
+    let threads: Vec<_> = (0..4)
+        .map(|t| {
+            let kb = kb.clone();
+            std::thread::spawn(move || {
+                let mut w = kb.writer(format!("t{t}/")).unwrap();
+                let mut last = 0;
+                for b in 1..=200u64 {
+                    w.put(format!("t{t}/k{}", b % 7).as_bytes(), b).unwrap();
+                    w.put(format!("t{t}/last").as_bytes(), b).unwrap();
+                    let n = w.commit().unwrap();
+                    assert!(n > last, "versions go forwards for one writer");
+                    last = n;
+                }
+                last
+            })
+        })
+        .collect();
+    let lasts: Vec<u64> = threads.into_iter().map(|h| h.join().unwrap()).collect();
+    let s = kb.snapshot();
+    for t in 0..4 {
+        assert_eq!(s.get(format!("t{t}/last").as_bytes()), Some(&200));
+    }
+    let after = kb.stats();
+    let (batches, versions) = (
+        after.batches_committed - before.batches_committed,
+        after.commits - before.commits,
+    );
+    assert_eq!(batches, 800);
+    assert!((1..=800).contains(&versions), "{versions} versions");
+    assert_eq!(after.version, before.version + versions);
+    assert!(lasts.iter().all(|&n| n <= after.version));
+}

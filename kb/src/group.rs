@@ -1,0 +1,264 @@
+//! Group commit: batches that become ready while a commit is being built are published
+//! together, as one version.
+//!
+//! # How it works
+//! A committing writer puts its batch in a queue, with a [`Ticket`] for the outcome, and takes the
+//! commit lock. Holding it, the writer first reads its ticket: if the lock's previous holder
+//! already published (or refused) the batch, that is the outcome and the writer is done. If not,
+//! the writer is the *combiner*: it takes every queued batch — its own and those of the writers
+//! now waiting behind it on the lock — applies them in queue order to one copy of the current
+//! root, publishes that copy as the next version, and writes every ticket's outcome before it lets
+//! the lock go.
+//!
+//! So under load one lock hand-over publishes many batches: one root copy, one version to retire
+//! and free, instead of one per batch. With no contention the queue holds only the caller's batch
+//! and a commit is what it was before: one batch, one version.
+//!
+//! Why a waiting writer waits on the commit lock rather than on its ticket: the lock is what
+//! orders the outcome after the publication. A ticket is written before the combiner swaps the new
+//! root in, but read only by whoever takes the lock next, after the swap. A writer that polled its
+//! ticket without the lock could acknowledge a version no reader can load yet — the wrong variant
+//! `kb/tests/loom.rs` shows loom catching.
+//!
+//! # What it keeps
+//! - **Atomicity per batch.** [`Batch::apply`] applies all of a batch or, refusing it, none; a
+//!   version holds whole batches.
+//! - **One total order.** Versions are still numbered by the publisher under its lock; batches
+//!   published together share a number (they touch disjoint partitions, so their order within the
+//!   version is invisible).
+//! - **Visible on return.** A writer learns its outcome only under the commit lock, after the
+//!   version holding its batch became current.
+//! - **One batch's failure is its own.** A refused batch is left out; a batch whose `apply`
+//!   panics is left out, the version is rebuilt from the root without it, and the panic is
+//!   handed back to that batch's writer ([`Outcome::Panicked`]) to resume on its own thread.
+//! - **Snapshots untouched.** Readers load the root cell exactly as before.
+
+use std::any::Any;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use crate::protocol::Publisher;
+use crate::sync::{lock, Arc, AtomicU64, Mutex, Ordering};
+
+/// A batch of writes that can be applied to a copy of the published value.
+pub trait Batch<T>: Send {
+    /// What `apply` checks the batch against (the knowledge base's leases). The combiner passes
+    /// its own: every writer of one publisher shares it.
+    type Context: ?Sized;
+
+    /// Applies the whole batch to `next`, or refuses it and leaves `next` unchanged. Called with
+    /// the commit lock held; may be called again on a fresh copy if a later batch of the group
+    /// panics.
+    fn apply(&self, cx: &Self::Context, next: &mut T) -> Result<(), Refused>;
+}
+
+/// A batch's refusal (for the knowledge base: its writer's lease was revoked).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Refused;
+
+/// What became of a committed batch.
+#[derive(Debug)]
+pub enum Outcome {
+    /// Published in this version.
+    Published(u64),
+    /// Refused by [`Batch::apply`]; nothing of it was published.
+    Refused,
+    /// `apply` panicked; nothing of it was published. The payload, for the batch's writer to
+    /// resume (`std::panic::resume_unwind`).
+    Panicked(Box<dyn Any + Send>),
+}
+
+/// Where the combiner leaves one writer's outcome. Each writer keeps one and reuses it.
+#[derive(Debug, Default)]
+pub struct Ticket {
+    /// Written and read only with the commit lock held.
+    outcome: Mutex<Option<Outcome>>,
+}
+
+impl Ticket {
+    /// A ticket with no outcome.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn resolve(&self, outcome: Outcome) {
+        *lock(&self.outcome) = Some(outcome);
+    }
+
+    fn take(&self) -> Option<Outcome> {
+        lock(&self.outcome).take()
+    }
+
+    fn is_resolved(&self) -> bool {
+        lock(&self.outcome).is_some()
+    }
+}
+
+/// The queue of batches waiting for a combiner.
+pub struct GroupCommit<B> {
+    queue: Mutex<Vec<(B, Arc<Ticket>)>>,
+    batches: AtomicU64,
+}
+
+impl<B> Default for GroupCommit<B> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<B> GroupCommit<B> {
+    /// An empty queue.
+    pub fn new() -> Self {
+        GroupCommit {
+            queue: Mutex::new(Vec::new()),
+            batches: AtomicU64::new(0),
+        }
+    }
+
+    /// Batches published so far (each version holds one or more).
+    pub fn batches_published(&self) -> u64 {
+        self.batches.load(Ordering::Relaxed)
+    }
+
+    /// Publishes `batch` through `publisher`, alone or with the batches queued beside it, and
+    /// returns its outcome once the version holding it is current. `ticket` is the caller's own
+    /// (one per writer; no other commit may use it at the same time).
+    ///
+    /// `T::clone` must not panic (for a `PathMap` it is a reference-count increment).
+    pub fn commit<T: Clone>(
+        &self,
+        publisher: &Publisher<T>,
+        cx: &B::Context,
+        batch: B,
+        ticket: &Arc<Ticket>,
+    ) -> Outcome
+    where
+        B: Batch<T>,
+    {
+        lock(&self.queue).push((batch, Arc::clone(ticket)));
+        let built = publisher.publish_numbered(|current, number| {
+            if let Some(done) = ticket.take() {
+                return Err(Some(done)); // a previous combiner took the batch
+            }
+            // The caller's batch is still queued: only a combiner takes batches, and it resolves
+            // each one before it lets the lock go.
+            let mut group = std::mem::take(&mut *lock(&self.queue));
+            let next = combine(current, cx, &group);
+            let mut published = 0;
+            for (_, t) in &group {
+                if !t.is_resolved() {
+                    t.resolve(Outcome::Published(number));
+                    published += 1;
+                }
+            }
+            self.batches.fetch_add(published, Ordering::Relaxed);
+            // Hand the emptied buffer back, so that a commit does not allocate a new queue.
+            group.clear();
+            let mut queue = lock(&self.queue);
+            if queue.is_empty() {
+                std::mem::swap(&mut *queue, &mut group);
+            }
+            next.ok_or(None)
+        });
+        match built {
+            Err(Some(done)) => done,
+            Ok(_) | Err(None) => ticket
+                .take()
+                .expect("the combiner resolves every batch it takes"),
+        }
+    }
+}
+
+/// Applies every batch of `group` to a copy of `current`; refused and panicking batches are
+/// resolved here and left out. `None` when no batch was applied (nothing to publish).
+fn combine<T: Clone, B: Batch<T>>(
+    current: &T,
+    cx: &B::Context,
+    group: &[(B, Arc<Ticket>)],
+) -> Option<T> {
+    'attempt: loop {
+        let mut next = current.clone();
+        let mut applied = 0;
+        for (batch, ticket) in group {
+            if ticket.is_resolved() {
+                continue; // refused, or panicked, in an earlier attempt
+            }
+            match catch_unwind(AssertUnwindSafe(|| batch.apply(cx, &mut next))) {
+                Ok(Ok(())) => applied += 1,
+                Ok(Err(Refused)) => ticket.resolve(Outcome::Refused),
+                Err(payload) => {
+                    // `next` may hold part of this batch: start again without it.
+                    ticket.resolve(Outcome::Panicked(payload));
+                    continue 'attempt;
+                }
+            }
+        }
+        return (applied > 0).then_some(next);
+    }
+}
+
+#[cfg(all(test, not(loom)))]
+mod tests {
+    use super::*;
+
+    /// Sets slot `.0` to `.1`; refuses when `.1` is 0; panics when `.1` is `u64::MAX`.
+    struct Set(usize, u64);
+    impl Batch<Vec<u64>> for Set {
+        type Context = ();
+        fn apply(&self, _: &(), next: &mut Vec<u64>) -> Result<(), Refused> {
+            match self.1 {
+                0 => Err(Refused),
+                u64::MAX => {
+                    next[self.0] = 99; // half-applied, then:
+                    std::panic::resume_unwind(Box::new("batch panicked"));
+                }
+                v => {
+                    next[self.0] = v;
+                    Ok(())
+                }
+            }
+        }
+    }
+
+    fn tickets(n: usize) -> Vec<Arc<Ticket>> {
+        (0..n).map(|_| Arc::new(Ticket::new())).collect()
+    }
+
+    #[test]
+    fn a_queued_group_is_one_version_and_a_failing_batch_is_left_out() {
+        let publisher = Publisher::new(vec![0u64; 4]);
+        let group = GroupCommit::new();
+        let t = tickets(4);
+        // Three batches wait in the queue as if their writers were blocked on the lock; the
+        // fourth writer's commit combines them all.
+        for (i, v) in [(0, 5), (1, 0), (2, u64::MAX)] {
+            lock(&group.queue).push((Set(i, v), Arc::clone(&t[i])));
+        }
+        let last = group.commit(&publisher, &(), Set(3, 7), &t[3]);
+        assert!(matches!(last, Outcome::Published(2)), "{last:?}");
+        assert!(matches!(t[0].take(), Some(Outcome::Published(2))));
+        assert!(matches!(t[1].take(), Some(Outcome::Refused)));
+        assert!(matches!(t[2].take(), Some(Outcome::Panicked(_))));
+        let v = publisher.load();
+        assert_eq!((v.number, v.value.clone()), (2, vec![5, 0, 0, 7]));
+        assert_eq!(group.batches_published(), 2);
+        assert_eq!(publisher.retired().retired_count(), 1, "one version");
+    }
+
+    #[test]
+    fn a_group_of_refused_batches_publishes_nothing() {
+        let publisher = Publisher::new(vec![0u64; 2]);
+        let group = GroupCommit::new();
+        let t = tickets(1);
+        assert!(matches!(
+            group.commit(&publisher, &(), Set(0, 0), &t[0]),
+            Outcome::Refused
+        ));
+        assert_eq!(publisher.load().number, 1);
+        assert_eq!(group.batches_published(), 0);
+        // The ticket is reusable.
+        assert!(matches!(
+            group.commit(&publisher, &(), Set(0, 3), &t[0]),
+            Outcome::Published(2)
+        ));
+    }
+}
