@@ -7,7 +7,7 @@
 # Builds in release unless HARNESS (path to a built `harness`) and KB_BENCH (path to the built
 # criterion bench binary `<target>/release/deps/kb-*`) are given — for machines without the
 # package registry.
-# Takes about 6 minutes on 16 cores. Commit OUT_DIR's results under reports/reference/<machine>/.
+# Takes about 7 minutes on 16 cores. Commit OUT_DIR's results under reports/reference/<machine>/.
 set -euo pipefail
 out=${1:?usage: scripts/reference-sweep.sh OUT_DIR}
 mkdir -p "$out"
@@ -37,6 +37,11 @@ threads=1,2,4,8,12,16
 "$HARNESS" run --workload pattern-a --threads "$threads" --duration 1s --warmup 300ms --repetitions 2 \
   --backends hybrid,rwlock-pathmap,imbl-arcswap,concread,redb,zipperhead \
   --no-progress --out "$out/pattern-a" | tee "$out/pattern-a.txt"
+# Commit scaling: 2 readers fixed, 1, 2, 4 and 8 writers (the write path's targets: committed
+# batches/s at 8 writers against 1, commit p99 at 4 writers against 1).
+"$HARNESS" run --workload writers-sweep --duration 1s --warmup 300ms --repetitions 2 \
+  --backends hybrid,imbl-arcswap,rwlock-pathmap,concread \
+  --no-progress --out "$out/writers-sweep" | tee "$out/writers-sweep.txt"
 # KB ÷ raw per kernel timed in alternating batches (what the gate times): criterion below times
 # the two sides one after the other, so a drift of the machine between them reads as a ratio.
 "$HARNESS" ops --json "$out/ops.json" | tee "$out/ops.txt"
