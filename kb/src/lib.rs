@@ -25,8 +25,8 @@
 //!   paths a batch touches, done by each writer while it stages): write throughput scales with
 //!   writers while they stage, and the lock is held only to graft and swap. Under contention
 //!   [group commit](group) publishes the waiting batches in one version: fewer root copies,
-//!   fewer versions to free. The replaced version is freed by the thread that replaced it, when
-//!   no snapshot holds it — the thread that copied the nodes it supersedes.
+//!   fewer versions to free. The replaced version is freed by the committing thread when no
+//!   snapshot holds it — without grouping, the thread that copied the nodes it supersedes.
 //! - Old versions live as long as a snapshot holds them: a long-held snapshot pins memory.
 //!
 //! # Guarantees (the invariants the tests and loom models check)

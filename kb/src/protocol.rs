@@ -74,36 +74,42 @@ impl<T> Publisher<T> {
     /// Builds the next value from the current one and makes it current, atomically with respect
     /// to every other `publish`. If `build` fails (or panics) nothing is published.
     ///
-    /// Returns the new version number. The replaced version is retired, not freed.
+    /// Returns the new version number. The replaced version is retired (or, with
+    /// [`freeing_on_commit`](Self::freeing_on_commit), freed at once if no reader holds it).
     pub fn publish<E>(&self, build: impl FnOnce(&T) -> Result<T, E>) -> Result<u64, E> {
-        self.publish_numbered(|current, _| build(current))
+        self.publish_with(|current, _| Ok((build(current)?, ())), |_, _| {})
+            .map(|(number, ())| number)
     }
 
-    /// [`publish`](Self::publish), telling `build` the number its value will be published as.
-    /// Whatever `build` records against that number is seen only by those who take the commit
-    /// lock after this returns — and the version is current by then ([`GroupCommit`] relies on
-    /// it).
+    /// [`publish`](Self::publish) in two steps under the commit lock: `build` gets the current
+    /// value and the number the next will be published as, and returns it with anything the
+    /// caller wants back (`R`); once the new version is current, and before the lock is let go,
+    /// `published` runs on that `R`. So what `published` records is seen by whoever takes the
+    /// commit lock next only when the version is already current ([`GroupCommit`] resolves its
+    /// tickets there). `R` is returned after the lock is released (to be dropped outside it).
     ///
     /// [`GroupCommit`]: crate::group::GroupCommit
-    pub fn publish_numbered<E>(
+    pub fn publish_with<R, E>(
         &self,
-        build: impl FnOnce(&T, u64) -> Result<T, E>,
-    ) -> Result<u64, E> {
+        build: impl FnOnce(&T, u64) -> Result<(T, R), E>,
+        published: impl FnOnce(&mut R, u64),
+    ) -> Result<(u64, R), E> {
         let serial = lock(&self.commit);
         let current = self.root.load();
         let number = current.number + 1;
-        let next = build(&current.value, number)?;
+        let (next, mut extra) = build(&current.value, number)?;
         drop(current);
         let old = self.root.swap(Arc::new(Version {
             number,
             value: next,
         }));
+        published(&mut extra, number);
         drop(serial);
         match self.free_on_commit {
             true => self.retired.retire_or_free(old),
             false => self.retired.retire(old),
         }
-        Ok(number)
+        Ok((number, extra))
     }
 
     /// Runs `f` while no commit can start or finish (used to revoke a lease atomically with

@@ -1,5 +1,6 @@
-//! Retirement of replaced versions: freed once no reader holds them, by the reclaimer — never by
-//! a reader.
+//! Retirement of replaced versions: freed once no reader holds them — by the committing thread
+//! when no reader holds one at all ([`Retired::retire_or_free`]), otherwise by a collector —
+//! never by a reader.
 //!
 //! Dropping the last reference to a large trie version is O(size) (hundreds of microseconds for a
 //! version that differs by 1,000 random writes). If the last reference were a reader's snapshot,
@@ -47,10 +48,11 @@ impl<T> Retired<T> {
     /// it over like [`retire`](Self::retire). The caller must have made it unreachable (replaced
     /// it in the root), so that no new reference can appear.
     ///
-    /// The thread that replaced a version is the one that copied the nodes it supersedes, so
-    /// freeing there returns memory to the allocator it came from: with several writers, a
-    /// collector freeing every writer's versions makes each free contend for another thread's
-    /// allocator (measured with glibc: its arena locks, in `kb/examples/write_scaling.rs`).
+    /// Without grouping, the thread that replaced a version is the one that copied the nodes it
+    /// supersedes, so freeing there returns memory to the allocator it came from; a collector
+    /// freeing every writer's versions made writers wait on each other's allocator (profiled
+    /// with 2 writers and glibc: its arena locks; `kb/examples/write_scaling.rs`). A combiner
+    /// that published other writers' batches also frees what they superseded.
     pub fn retire_or_free(&self, version: Arc<T>) {
         match Arc::try_unwrap(version) {
             Ok(unique) => {

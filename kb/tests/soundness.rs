@@ -216,3 +216,38 @@ fn dropping_everything_frees_every_value() {
     drop(snaps);
     assert_eq!(LIVE_E.load(SeqCst), 0);
 }
+
+/// A value whose every copy holding 666 panics when dropped, once armed.
+#[derive(Debug, Clone)]
+struct Touchy(u64);
+static TOUCHY_ARMED: AtomicBool = AtomicBool::new(false);
+impl Drop for Touchy {
+    fn drop(&mut self) {
+        if self.0 == 666 && TOUCHY_ARMED.swap(false, SeqCst) {
+            panic!("a value's drop panicked (on purpose)");
+        }
+    }
+}
+
+/// A value at the partition's own key lives in each copy of the partition's map, so the
+/// commit's own copies of it are dropped inside the commit, after the batch is published. That
+/// drop panicking must neither lose the acknowledgement nor leave a stale one for the next
+/// commit (group commit drops the batches it published after telling their writers).
+#[test]
+fn a_drop_that_panics_after_publication_acknowledges_the_commit_once() {
+    let kb = KnowledgeBase::<Touchy>::with_reclaim(Reclaim::OnCommit { sweep: None });
+    let mut w = kb.writer("p/").unwrap();
+    w.put(b"p/", Touchy(666)).unwrap();
+    TOUCHY_ARMED.store(true, SeqCst);
+    let first = w.commit().expect("the batch was published");
+    assert!(
+        !TOUCHY_ARMED.load(SeqCst),
+        "the bomb went off inside the commit"
+    );
+    let s = kb.snapshot();
+    assert_eq!((s.version(), s.get(b"p/").map(|v| v.0)), (first, Some(666)));
+    w.put(b"p/k", Touchy(1)).unwrap();
+    let second = w.commit().unwrap();
+    assert_eq!(second, first + 1, "the next commit got its own outcome");
+    assert_eq!(kb.snapshot().get(b"p/k").map(|v| v.0), Some(1));
+}
