@@ -105,6 +105,7 @@ impl Ticket {
 pub struct GroupCommit<B> {
     queue: Mutex<Vec<(B, Arc<Ticket>)>>,
     batches: AtomicU64,
+    drop_panics: AtomicU64,
 }
 
 impl<B> Default for GroupCommit<B> {
@@ -119,12 +120,19 @@ impl<B> GroupCommit<B> {
         GroupCommit {
             queue: Mutex::new(Vec::new()),
             batches: AtomicU64::new(0),
+            drop_panics: AtomicU64::new(0),
         }
     }
 
     /// Batches published so far (each version holds one or more).
     pub fn batches_published(&self) -> u64 {
         self.batches.load(Ordering::Relaxed)
+    }
+
+    /// Drops of taken batches that panicked (stopped in the combiner's clean-up, after every
+    /// outcome was told).
+    pub fn drop_panics(&self) -> u64 {
+        self.drop_panics.load(Ordering::Relaxed)
     }
 
     /// Publishes `batch` through `publisher`, alone or with the batches queued beside it, and
@@ -184,7 +192,9 @@ impl<B> GroupCommit<B> {
     fn recycle(&self, mut taken: Taken<B>) {
         let mut group = std::mem::take(&mut taken.0);
         let cleared = catch_unwind(AssertUnwindSafe(|| group.clear()));
-        if cleared.is_ok() {
+        if cleared.is_err() {
+            self.drop_panics.fetch_add(1, Ordering::Relaxed);
+        } else {
             let mut queue = lock(&self.queue);
             if queue.is_empty() {
                 std::mem::swap(&mut *queue, &mut group);
@@ -365,6 +375,7 @@ mod tests {
         assert!(matches!(mine, Outcome::Published(2)), "{mine:?}");
         assert!(matches!(t[0].take(), Some(Outcome::Published(2))));
         assert_eq!(publisher.load().value.0, [1, 1]);
+        assert_eq!(group.drop_panics(), 1);
         let again = group.commit(&publisher, &(), Put(0, 2, false), &t[0]);
         assert!(matches!(again, Outcome::Published(3)), "{again:?}");
     }

@@ -40,8 +40,9 @@ pub struct Stats {
     pub retired_pending: usize,
     /// Superseded versions freed.
     pub versions_freed: u64,
-    /// Freeings that panicked (a value's `Drop` did), of superseded versions or of a writer's
-    /// previous copy of its partition; the commit and reclamation went on.
+    /// Freeings that panicked (a value's `Drop` did), of superseded versions, of a writer's
+    /// previous copy of its partition, or of the batches a commit published (dropped after their
+    /// writers were told); the commit and reclamation went on.
     pub drop_panics: u64,
 }
 
@@ -215,7 +216,7 @@ impl<V: Value> KnowledgeBase<V> {
             leases_revoked: shared.revoked.load(Ordering::Relaxed),
             retired_pending: retired.pending(),
             versions_freed: retired.freed_count(),
-            drop_panics: retired.drop_panics(),
+            drop_panics: retired.drop_panics() + shared.group.drop_panics(),
         }
     }
 }

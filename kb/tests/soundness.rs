@@ -244,6 +244,7 @@ fn a_drop_that_panics_after_publication_acknowledges_the_commit_once() {
         !TOUCHY_ARMED.load(SeqCst),
         "the bomb went off inside the commit"
     );
+    assert_eq!(kb.stats().drop_panics, 1, "the panicking drop is counted");
     let s = kb.snapshot();
     assert_eq!((s.version(), s.get(b"p/").map(|v| v.0)), (first, Some(666)));
     w.put(b"p/k", Touchy(1)).unwrap();
