@@ -75,13 +75,9 @@ impl<V: Value> KnowledgeBase<V> {
     /// A knowledge base whose version 1 is `map` (O(1): the map's nodes are shared, not copied).
     pub fn from_map(map: PathMap<V>, reclaim: Reclaim) -> Self {
         prepare_for_sharing(&map);
-        let (interval, wake_after_commit) = match reclaim {
-            Reclaim::Background { interval } => (Some(interval), true),
-            Reclaim::OnCommit { sweep } => (sweep, false),
-        };
-        let publisher = match reclaim {
-            Reclaim::Background { .. } => Publisher::new(map),
-            Reclaim::OnCommit { .. } => Publisher::freeing_on_commit(map),
+        let (publisher, interval, wake_after_commit) = match reclaim {
+            Reclaim::Background { interval } => (Publisher::new(map), Some(interval), true),
+            Reclaim::OnCommit { sweep } => (Publisher::freeing_on_commit(map), sweep, false),
         };
         let reclaimer =
             interval.map(|interval| Reclaimer::spawn(Arc::clone(publisher.retired()), interval));
