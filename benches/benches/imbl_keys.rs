@@ -10,8 +10,8 @@
 use std::{borrow::Borrow, hint::black_box, sync::Arc};
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use harness::kernels::{mix, point_key};
 use imbl::OrdMap;
+use kernels::{mix, point_key};
 
 const KEYS: u64 = 1_000_000;
 

@@ -1,7 +1,7 @@
 //! The knowledge base's operations beside the raw `PathMap` operation they wrap, in the same
 //! criterion group, so the KB's overhead reads as a ratio (`cargo bench -p benches --bench kb`).
 //!
-//! The kernels are `harness::kernels` — the very operations the regression gate times and counts
+//! The kernels are the `kernels` crate's — the very operations the regression gate times and counts
 //! — on a fixture of 1,000,000 point keys (`stable/<16 hex>`) plus 1,000 scan groups of 100 keys.
 //! The raw side of `commit_16` clones the latest map, inserts 16 keys and drops the previous
 //! version, as the knowledge base frees the version its commit supersedes.
@@ -9,8 +9,8 @@
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use harness::kernels::{scan_prefix, Fixture, Kernel, Side};
 use hybrid_kb::{KnowledgeBase, Reclaim};
+use kernels::{scan_prefix, Fixture, Kernel, Side};
 
 const POINTS: u64 = 1_000_000;
 const GROUPS: u64 = 1_000;
@@ -28,10 +28,7 @@ fn kb_ops(c: &mut Criterion) {
 
     // `Snapshot::scan_each` (a callback) beside the kernel's `Snapshot::scan` (a cursor): both
     // allocate nothing per entry.
-    let kb = KnowledgeBase::from_map(
-        harness::kernels::fixture_map(1_000, GROUPS),
-        Reclaim::default(),
-    );
+    let kb = KnowledgeBase::from_map(kernels::fixture_map(1_000, GROUPS), Reclaim::default());
     let snap = kb.snapshot();
     let mut g = c.benchmark_group("scan_100_each");
     let mut n = 0;

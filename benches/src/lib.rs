@@ -1,2 +1,2 @@
 //! The criterion benches live in `benches/benches/`; the knowledge base's kernels they time are
-//! `harness::kernels`, shared with the regression gate.
+//! the `kernels` crate's, shared with the regression gate.

@@ -34,7 +34,6 @@ pub mod cli;
 mod env;
 mod error;
 mod interrupt;
-pub mod kernels;
 mod limits;
 mod merge;
 pub mod metrics;

@@ -1,4 +1,4 @@
-//! `harness ops`: the knowledge base's single-thread kernels ([`crate::kernels`]) timed beside
+//! `harness ops`: the knowledge base's single-thread kernels ([`kernels`]) timed beside
 //! the raw trie, or run a fixed number of times for an instruction count.
 //!
 //! **Timing.** Each kernel runs in alternating batches — KB, raw, raw, KB, … — for `--time`, and
@@ -16,10 +16,9 @@ use std::{hint::black_box, time::Duration};
 
 use results::ops::{KernelTiming, OpsRun, Slowdown, OPS_VERSION};
 
-use crate::{
-    kernels::{Fixture, Kernel, Side},
-    runner::Bare,
-};
+use kernels::{Fixture, Kernel, Side};
+
+use crate::runner::Bare;
 
 /// The fixture and the time per kernel.
 #[derive(Debug, Clone)]
