@@ -70,6 +70,13 @@ pub enum Flag {
     SuperLinear { role: Role, efficiency: f64 },
     /// Repetitions spread by more than [`WIDE_SPREAD`] (max/min).
     WideSpread { role: Role, max_over_min: f64 },
+    /// `threads` of the row's `of` threads timed their ops in batches of `units` units: their
+    /// latencies are batch means, not single ops.
+    Batched {
+        threads: usize,
+        of: usize,
+        units: u32,
+    },
 }
 
 impl Flag {
@@ -90,6 +97,9 @@ impl Flag {
                 },
                 efficiency * 100.0,
                 SUPERLINEAR * 100.0
+            ),
+            Flag::Batched { threads, of, units } => format!(
+                "timed in batches of {units} ({threads} of {of} threads): latencies are batch means"
             ),
             Flag::WideSpread { role, max_over_min } => format!(
                 "{} spread {}× across repetitions (> {WIDE_SPREAD}×)",

@@ -50,6 +50,14 @@ pub struct Row {
     pub op_generation_ns: Option<f64>,
     /// p50 of the fastest operation class: the timed region's own cost on the floor.
     pub timed_p50_ns: Option<f64>,
+    /// Threads that timed their window in batches (most over the repetitions; 0 in results
+    /// from before batching), of `batch_units` units each.
+    pub batched_threads: usize,
+    pub batch_units: u32,
+    /// The warm-up's wall time per op per thread, every op timed alone (median).
+    pub warmup_ns_per_op: Option<f64>,
+    /// Reads each reader thread replayed from its tape before repeating.
+    pub tape_reads: Option<u64>,
     /// The isolation checker's findings summed over the repetitions.
     pub isolation: IsolationTally,
     pub flags: Vec<Flag>,
@@ -258,6 +266,17 @@ fn row(role: BackendRole, ps: &[&PointResult]) -> Row {
         op_generation_ns: spread(&|m| m.op_generation_ns).map(|s| s.median),
         timed_p50_ns: spread(&|m| m.latency_ns.values().map(|l| l.p50 as f64).reduce(f64::min))
             .map(|s| s.median),
+        batched_threads: ms
+            .iter()
+            .filter_map(|m| m.timing.map(|t| t.batched_threads))
+            .max()
+            .unwrap_or(0),
+        batch_units: ms
+            .iter()
+            .find_map(|m| m.timing.map(|t| t.batch_units))
+            .unwrap_or(0),
+        warmup_ns_per_op: spread(&|m| m.timing.and_then(|t| t.warmup_ns_per_op)).map(|s| s.median),
+        tape_reads: ms.iter().find_map(|m| m.timing.and_then(|t| t.tape_reads)),
         isolation,
         flags: Vec::new(),
     }
@@ -309,6 +328,13 @@ pub fn same_series(a: &Row, b: &Row, role: Role) -> bool {
 
 fn flags(row: &Row, cores: usize) -> Vec<Flag> {
     let mut out = row.refusals.flags();
+    if row.batched_threads > 0 {
+        out.push(Flag::Batched {
+            threads: row.batched_threads,
+            of: row.threads(Role::Readers) + row.threads(Role::Writers),
+            units: row.batch_units,
+        });
+    }
     if row.oversubscribed {
         out.push(Flag::Oversubscribed {
             threads: row.threads(Role::Readers) + row.threads(Role::Writers),

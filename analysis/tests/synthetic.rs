@@ -54,6 +54,7 @@ fn point(p: P) -> PointResult {
         repetition: p.rep,
         outcome: Outcome::Measured(Box::new(Measurement {
             store: None,
+            timing: None,
             elapsed_s: 1.0,
             readers: ReaderStats {
                 threads: p.axes.readers,

@@ -103,6 +103,7 @@ fn quick(
         quick: true,
         out: out.to_path_buf(),
         pin: false,
+        timing: crate::runner::OpTimingMode::Auto,
         companion: false,
         interval: None,
         seed: None,

@@ -10,7 +10,7 @@ use results::{BackendRole, Results};
 
 use workloads::parse_duration;
 
-use crate::{backends, options::RunOptions};
+use crate::{backends, options::RunOptions, runner::OpTimingMode};
 
 /// Backends `harness run` uses when `--backends` is not given.
 pub const DEFAULT_BACKENDS: &str =
@@ -204,6 +204,13 @@ pub struct RunArgs {
     /// Pin thread i of each point to CPU i mod cores (bindings recorded per point).
     #[arg(long)]
     pub pin: bool,
+    /// How ops are timed: `auto` times a thread's ops in batches of 64 units where its warm-up
+    /// (timed per op) took under 100 ns per op, the checker is off and the loop closed (the
+    /// floor backend; any backend under `--no-check` that fast), and every op alone elsewhere;
+    /// `per-op` always alone; `batched` in batches wherever the checker is off and the loop
+    /// closed. Results say which threads were batched.
+    #[arg(long, value_enum, default_value_t = OpTimingMode::Auto)]
+    pub timing: OpTimingMode,
     /// Do not add the readers-only companion of hybrid's points with writers.
     #[arg(long)]
     pub no_companion: bool,
@@ -338,6 +345,7 @@ impl RunArgs {
             quick: self.quick,
             out: self.out.clone(),
             pin: self.pin,
+            timing: self.timing,
             companion: !self.no_companion,
             interval: self.interval,
             seed: self.seed,

@@ -5,13 +5,14 @@
 use std::collections::BTreeMap;
 
 use results::{
-    Axes, Interval, Measurement, OpClass, Outcome, PointResult, ReaderStats, Variant, WriterStats,
+    Axes, Interval, Measurement, OpClass, OpTiming, Outcome, PointResult, ReaderStats, Variant,
+    WriterStats,
 };
 use workloads::{OpKind, Role};
 
 use crate::{
     metrics::{histogram, merge_into, summarize},
-    runner::{PointRun, ThreadOut},
+    runner::{PointRun, ThreadOut, BATCH_UNITS},
 };
 
 /// Identity of a cell, filled in by the sweep.
@@ -88,7 +89,22 @@ pub fn point_result(id: CellId, run: PointRun, open_loop_rate: Option<f64>) -> P
             open_loop_rate,
             isolation: run.isolation,
             store: run.store,
+            timing: Some(op_timing(&run.threads, id.cores)),
         })),
+    }
+}
+
+/// How the threads generated and timed their ops; the warm-up's wall time per op counted as
+/// `ns_per_op` is (threads up to the cores).
+fn op_timing(threads: &[ThreadOut], cores: usize) -> OpTiming {
+    let ops: u64 = threads.iter().map(|t| t.warmup_ops).sum();
+    let seconds = threads.iter().map(|t| t.warmup_s).fold(0.0, f64::max);
+    let running = threads.len().min(cores.max(1)) as f64;
+    OpTiming {
+        batched_threads: threads.iter().filter(|t| t.batched).count(),
+        batch_units: BATCH_UNITS,
+        tape_reads: threads.iter().find_map(|t| t.tape_reads).map(|n| n as u64),
+        warmup_ns_per_op: (ops > 0).then(|| seconds * running * 1e9 / ops as f64),
     }
 }
 

@@ -83,20 +83,49 @@ impl ThreadRecorder {
     /// Records one completed operation of `class` (workload kind index `kind`) that took `ns`.
     #[inline(always)]
     pub fn record(&mut self, class: OpClass, kind: usize, ns: u64) {
-        self.hists[class as usize].saturating_record(ns);
-        self.op_counts[kind] += 1;
-        let iv = &mut self.intervals[self.current];
-        iv.reads += class.is_read() as u64;
-        iv.hist.saturating_record(ns);
+        self.outcome(class, kind, Outcome::Done(ns));
     }
 
-    /// Records what became of one operation of `class` (workload kind index `kind`), and keeps
-    /// the batch accounting: a stage op joins the open batch, an acknowledged commit counts its
-    /// writes, a refused one discards them.
+    /// Records what became of one operation of `class` (workload kind index `kind`): its
+    /// latency when it completed, and everything [`tally`](Self::tally) keeps.
     #[inline(always)]
     pub fn outcome(&mut self, class: OpClass, kind: usize, outcome: Outcome) {
+        if let Outcome::Done(ns) = outcome {
+            self.hists[class as usize].saturating_record(ns);
+            self.intervals[self.current].hist.saturating_record(ns);
+        }
+        self.tally(class, kind, outcome);
+    }
+
+    /// Records the completed ops of a timed batch, `done[c]` of class `c`, each at the batch's
+    /// mean `ns` per op (their counts are [`tally`](Self::tally)'s: this adds only latency).
+    #[inline]
+    pub fn record_batch(&mut self, done: &[u64; OpClass::ALL.len()], ns: u64) {
+        let mut all = 0;
+        for (h, &n) in self.hists.iter_mut().zip(done) {
+            if n > 0 {
+                h.saturating_record_n(ns, n);
+                all += n;
+            }
+        }
+        if all > 0 {
+            self.intervals[self.current]
+                .hist
+                .saturating_record_n(ns, all);
+        }
+    }
+
+    /// Counts what became of one operation of `class` (workload kind index `kind`) without its
+    /// latency (the class histograms' counts come from the latencies recorded), and keeps the
+    /// batch accounting: a stage op joins the open batch, an acknowledged commit counts its
+    /// writes, a refused one discards them.
+    #[inline(always)]
+    pub fn tally(&mut self, class: OpClass, kind: usize, outcome: Outcome) {
         match outcome {
-            Outcome::Done(ns) => self.record(class, kind, ns),
+            Outcome::Done(_) => {
+                self.op_counts[kind] += 1;
+                self.intervals[self.current].reads += class.is_read() as u64;
+            }
             Outcome::Refused => self.refuse(class),
             Outcome::SkippedByChecker => self.skipped_by_checker += 1,
         }
@@ -226,6 +255,27 @@ mod tests {
         r.outcome(OpClass::Commit, 2, Outcome::Done(1));
         assert_eq!(r.committed_writes, 0, "the open batch was reset too");
         assert_eq!((r.committed_writes, r.refused), (0, [0; 7]));
+    }
+
+    #[test]
+    fn a_batch_records_each_completed_op_once_at_its_mean() {
+        let mut r = ThreadRecorder::new(3, 1);
+        for _ in 0..5 {
+            r.tally(OpClass::Get, 1, Outcome::Done(0));
+        }
+        r.tally(OpClass::Snapshot, 0, Outcome::Done(0));
+        r.tally(OpClass::Get, 1, Outcome::Refused);
+        let mut done = [0u64; OpClass::ALL.len()];
+        done[OpClass::Get as usize] = 5;
+        done[OpClass::Snapshot as usize] = 1;
+        r.record_batch(&done, 40);
+        let get = summarize(&r.hists[OpClass::Get as usize]).unwrap();
+        assert_eq!((get.count, get.p50, get.max), (5, 40, 40));
+        assert_eq!(r.hists[OpClass::Snapshot as usize].len(), 1);
+        assert_eq!(r.op_counts, vec![1, 5, 0]);
+        assert_eq!(r.refused[OpClass::Get as usize], 1);
+        assert_eq!((r.intervals[0].reads, r.intervals[0].hist.len()), (5, 6));
+        assert_eq!(r.count_where(OpClass::is_read), 5);
     }
 
     #[test]

@@ -22,6 +22,8 @@ pub struct RunOptions {
     pub quick: bool,
     pub out: PathBuf,
     pub pin: bool,
+    /// How the window's ops are timed (`--timing`).
+    pub timing: crate::runner::OpTimingMode,
     /// Add a readers-only companion of every point with writers, for the backend under test.
     pub companion: bool,
     pub interval: Option<Duration>,

@@ -239,3 +239,88 @@ fn ctrl_c_ends_a_soak_with_its_summary() {
     );
     assert!(summary.contains("nothing lost"), "{summary}");
 }
+
+/// `--timing batched` times the floor's threads in batches and keeps every count exact; the
+/// checker's threads are never batched; `--timing per-op` times every op alone. Op budgets keep
+/// the counts independent of the machine's speed.
+#[test]
+fn timing_modes_are_recorded_and_batched_counts_stay_exact() {
+    let run = |mode: &str, backends: &str| {
+        let out = scratch(&format!("timing-{mode}"));
+        let o = harness(&[
+            "run",
+            "--workload",
+            &data("tiny.toml"),
+            "--backends",
+            backends,
+            "--ops",
+            "5000",
+            "--timing",
+            mode,
+            "--no-companion",
+            "--out",
+            out.to_str().unwrap(),
+            "--no-progress",
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let r = results::load(&out.join("results.json")).expect("results read back");
+        (stdout(&o), r)
+    };
+    let (printed, r) = run("batched", "null,hybrid");
+    assert!(
+        printed.contains("timed in batches of 64 units"),
+        "{printed}"
+    );
+    for p in &r.points {
+        let m = p.measured().expect("measured");
+        let t = m.timing.expect("timing recorded");
+        let threads = p.axes.readers + p.axes.writers;
+        assert_eq!(t.batch_units, 64);
+        if p.axes.readers > 0 {
+            assert!(t.tape_reads.is_some_and(|n| n >= 1 << 16), "{t:?}");
+        } else {
+            assert_eq!(t.tape_reads, None, "writers generate live");
+        }
+        assert!(t.warmup_ns_per_op.is_some(), "{t:?}");
+        if p.backend == "null" {
+            assert_eq!(t.batched_threads, threads, "{}", p.axes.label());
+        } else {
+            assert_eq!(
+                t.batched_threads, 0,
+                "the checker's threads time each op alone"
+            );
+        }
+        // A budget of 5000 units per thread: reads exactly, batches exactly.
+        assert_eq!(
+            m.readers.reads,
+            5000 * p.axes.readers as u64,
+            "{}",
+            p.backend
+        );
+        assert_eq!(
+            m.writers.commits,
+            5000 * p.axes.writers as u64,
+            "{}",
+            p.backend
+        );
+        // Each class's histogram counts every completed op of its kinds once.
+        let by_class = |c: OpClass| -> u64 {
+            m.op_counts
+                .iter()
+                .filter(|(k, _)| OpClass::of(**k) == c)
+                .map(|(_, n)| n)
+                .sum()
+        };
+        for (class, l) in &m.latency_ns {
+            assert_eq!(l.count, by_class(*class), "{} {class:?}", p.backend);
+        }
+        let timeline: u64 = m.timeline.iter().map(|i| i.reads).sum();
+        assert_eq!(timeline, m.readers.reads);
+    }
+    let (printed, r) = run("per-op", "null");
+    assert!(printed.contains("every op timed alone"), "{printed}");
+    assert!(r
+        .points
+        .iter()
+        .all(|p| p.measured().and_then(|m| m.timing).unwrap().batched_threads == 0));
+}

@@ -248,22 +248,48 @@ fn floor(out: &mut String, r: &Results, a: &Analysis) {
         "\nharness floor ({}, which does nothing; one clock read costs {:.1} ns here):",
         a.floor[0].backend, r.env.clock.read_cost_ns
     );
-    for f in &a.floor {
-        let gen = f.op_generation_ns.unwrap_or(0.0);
+    if let Some(n) = a.floor.iter().find_map(|f| f.tape_reads) {
         let _ = writeln!(
             out,
-            "  {:<22} {:.1} ns/op per thread = {gen:.1} op generation + {:.1} dispatch, 2 clock \
-             reads and recording; timed region p50 {}",
+            "  readers replay their first {} reads, recorded before the window (then again)",
+            count(n)
+        );
+    }
+    for f in &a.floor {
+        let gen = f.op_generation_ns.unwrap_or(0.0);
+        let timed = if f.batched {
+            format!(
+                "timed in batches of {} units (timed per op: {}, from its warm-up)",
+                f.batch_units,
+                dash(f.per_op_ns.map(|n| format!("{n:.1} ns")))
+            )
+        } else {
+            format!(
+                "every op timed alone (timed region p50 {})",
+                dash(f.timed_p50_ns.map(ns))
+            )
+        };
+        let _ = writeln!(
+            out,
+            "  {:<22} {:.1} ns/op per thread, {timed} = {gen:.1} op generation + {:.1} dispatch, \
+             timing and recording",
             f.axes.label(),
             f.ns_per_op,
             f.ns_per_op - gen,
-            dash(f.timed_p50_ns.map(ns))
         );
         if !f.shares.is_empty() {
             let shares: Vec<String> = f
                 .shares
                 .iter()
-                .map(|s| format!("{} {:.0} ns ({})", s.backend, s.ns_per_op, percent(s.share)))
+                .map(|s| {
+                    format!(
+                        "{} {:.0} ns ({}{})",
+                        s.backend,
+                        s.ns_per_op,
+                        percent(s.share),
+                        if s.batched { ", batched" } else { "" }
+                    )
+                })
                 .collect();
             let _ = writeln!(
                 out,

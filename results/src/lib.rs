@@ -36,8 +36,8 @@ use serde::{Deserialize, Serialize};
 pub use env::{ClockInfo, Env};
 pub use isolation::{Checked, Class, Counts, Isolation, NotChecked, Sample, Verdict, Violation};
 pub use point::{
-    Axes, Interval, LatencySummary, Measurement, OpClass, OtherAxes, Outcome, PointResult,
-    ReaderStats, StoreCounters, Variant, WriterStats,
+    Axes, Interval, LatencySummary, Measurement, OpClass, OpTiming, OtherAxes, Outcome,
+    PointResult, ReaderStats, StoreCounters, Variant, WriterStats,
 };
 pub use run::{BackendEntry, BackendRole, Caps, Order, RunInfo};
 

@@ -188,6 +188,35 @@ pub struct Measurement {
     /// freed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub store: Option<StoreCounters>,
+    /// How the ops were generated and timed (absent in results from before it was recorded:
+    /// every op was then generated live and timed alone).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timing: Option<OpTiming>,
+}
+
+/// How a point's ops were generated and timed.
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct OpTiming {
+    /// Threads that timed their window in batches of `batch_units` units (a read, or a writer's
+    /// batch with its commit), each completed op recorded at its batch's mean time per op: their
+    /// latencies are means, not single ops. The other threads timed every op alone.
+    pub batched_threads: usize,
+    pub batch_units: u32,
+    /// Reads each reader thread recorded before the window and replayed in it, repeating after
+    /// this many (`None`: no reader threads).
+    pub tape_reads: Option<u64>,
+    /// Wall time per op per thread of the warm-up, where every op was timed alone (threads
+    /// counted up to the cores, as `ns_per_op`): on the floor backend, the floor of a thread
+    /// that times each op.
+    pub warmup_ns_per_op: Option<f64>,
+}
+
+impl OpTiming {
+    /// Whether any thread timed its ops in batches.
+    pub fn batched(&self) -> bool {
+        self.batched_threads > 0
+    }
 }
 
 /// A store's version counters (published and freed), or their change over `span_s` seconds.

@@ -301,6 +301,7 @@ fn measurement(p: &PointV1, batch_size: usize, interval_s: f64) -> Result<Measur
         .collect();
     Ok(Measurement {
         store: None,
+        timing: None,
         elapsed_s: p.elapsed_s,
         readers: ReaderStats {
             threads: p.readers,

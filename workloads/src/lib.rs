@@ -54,7 +54,8 @@
 //! Files: `spec.rs` (the structs and defaults), `validate.rs`, `preset.rs` (presets and loading),
 //! `ycsb.rs` (YCSB property files translated into specs), `sweep.rs`, `limits.rs` (the bounds
 //! every workload stays within), `keys.rs` (key spelling, partitions, prefill, absent keys),
-//! `distribution.rs` (skews and samplers), `stream.rs` (ops and streams), `units.rs` (durations
+//! `distribution.rs` (skews and samplers), `stream.rs` (ops and streams), `tape.rs` (a reader's
+//! reads recorded before the window and replayed in it), `units.rs` (durations
 //! and ratios), `error.rs`.
 //!
 //! May depend on: rand (and its distributions and generators), serde and toml. No other crate of
@@ -68,6 +69,7 @@ mod preset;
 mod spec;
 mod stream;
 mod sweep;
+mod tape;
 mod units;
 mod validate;
 pub mod ycsb;
@@ -82,4 +84,5 @@ pub use spec::{
 };
 pub use stream::{Op, OpKind, OpStream, Role};
 pub use sweep::Point;
+pub use tape::{OpSource, Tape};
 pub use units::{format_duration, parse_duration, Ratio};

@@ -365,6 +365,22 @@ impl OpStream {
         }
     }
 
+    /// The role this stream plays.
+    pub fn role(&self) -> Role {
+        match &self.state {
+            State::Reader(_) => Role::Reader,
+            State::Writer(_) => Role::Writer,
+        }
+    }
+
+    /// A reader's reads per snapshot (0 for a writer, which takes one before each of its reads).
+    pub fn ops_per_snapshot(&self) -> u64 {
+        match &self.state {
+            State::Reader(r) => r.ops_per_snapshot,
+            State::Writer(_) => 0,
+        }
+    }
+
     /// The next operation.
     #[inline]
     pub fn next_op(&mut self) -> Op<'_> {

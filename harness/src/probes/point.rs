@@ -22,6 +22,11 @@ pub enum Probe<'a> {
 }
 
 impl Probe<'_> {
+    /// Whether the checker does nothing on this thread.
+    pub fn is_off(&self) -> bool {
+        matches!(self, Probe::Off)
+    }
+
     /// Whether the workload's `delete_prefix(prefix)` must be skipped (it would remove checked
     /// keys); counts it.
     #[inline]

@@ -12,7 +12,7 @@
 mod checking;
 mod hot_loop;
 
-pub(crate) use hot_loop::Bare;
+pub(crate) use hot_loop::{Bare, BATCH_UNITS};
 mod thread;
 
 use std::{
@@ -27,7 +27,7 @@ use std::{
 use checker::history::Event;
 use quanta::Clock;
 use results::Isolation;
-use workloads::{OpKind, OpStream, Role, Spec};
+use workloads::{OpKind, OpSource, OpStream, Role, Spec, Tape};
 
 use self::{
     checking::Checking,
@@ -64,6 +64,8 @@ pub struct PointPlan {
     pub window: Window,
     pub interval: Duration,
     pub pin: bool,
+    /// How the window's ops are timed.
+    pub timing: OpTimingMode,
     /// Run the isolation checker (writers stage checkable batches, readers validate snapshots).
     pub check: bool,
     /// Keep the checker's events for `--history`.
@@ -76,6 +78,13 @@ pub struct ThreadOut {
     pub rec: ThreadRecorder,
     /// Ticks from the window's start to this thread's last op.
     pub active_ticks: u64,
+    /// Whether it timed its window in batches ([`Loop::run_batched`](hot_loop::Loop)).
+    pub batched: bool,
+    /// Ops it ran in its warm-up (timed per op), and the seconds they took.
+    pub warmup_ops: u64,
+    pub warmup_s: f64,
+    /// Reads its tape held before repeating (readers); `None` for a live stream.
+    pub tape_reads: Option<usize>,
     pub cpu: Option<usize>,
     /// The isolation checker's per-thread results.
     pub probe: ProbeOut,
@@ -105,10 +114,35 @@ pub struct PointRun {
 /// Number of workload op kinds (the length of `op_counts`).
 pub const N_KINDS: usize = OpKind::ALL.len();
 
-/// Index of `kind` in [`OpKind::ALL`] (the position in `op_counts`).
+/// Index of `kind` in [`OpKind::ALL`] (the position in `op_counts`): its discriminant, since
+/// `ALL` lists the kinds in declaration order (a test holds it).
+#[inline(always)]
 pub fn kind_index(kind: OpKind) -> usize {
-    OpKind::ALL.iter().position(|k| *k == kind).unwrap_or(0)
+    kind as usize
 }
+
+/// A reader's ops: its stream's first reads recorded on a tape before the start line, replayed
+/// in the window (see [`workloads::Tape`]).
+pub fn reader_source(spec: &Spec, thread: usize, writers: usize) -> OpSource {
+    let mut stream = OpStream::new(spec, Role::Reader, thread, writers);
+    OpSource::Tape(Tape::record(&mut stream, Tape::reads_for(spec, writers)))
+}
+
+/// How a point's threads time their ops in the window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum OpTimingMode {
+    /// Batched where a thread's warm-up, timed per op, took under [`BATCH_BELOW_NS`] per op
+    /// (and the checker is off and the loop closed); per op elsewhere.
+    Auto,
+    /// Every op timed alone.
+    PerOp,
+    /// In batches wherever the checker is off and the loop closed.
+    Batched,
+}
+
+/// Under this many ns per op in its warm-up, a thread's ops are timed in batches by
+/// [`OpTimingMode::Auto`]: two clock reads and a record would be a large part of each.
+pub const BATCH_BELOW_NS: f64 = 100.0;
 
 /// The point's timing constants, in clock ticks.
 pub(crate) struct Timing<'c> {
@@ -119,6 +153,8 @@ pub(crate) struct Timing<'c> {
     pub interval: u64,
     pub one_ms: u64,
     pub window: Window,
+    /// The share of a core each thread gets at most: cores ÷ threads, up to 1.
+    pub cpu_share: f64,
 }
 
 impl<'c> Timing<'c> {
@@ -130,6 +166,9 @@ impl<'c> Timing<'c> {
             interval: ticks.of(plan.interval).max(1),
             one_ms: ticks.of(Duration::from_millis(1)).max(1),
             window: plan.window,
+            cpu_share: (crate::limits::cores() as f64
+                / (plan.readers + plan.writers).max(1) as f64)
+                .min(1.0),
         }
     }
 
@@ -141,7 +180,7 @@ impl<'c> Timing<'c> {
         }
     }
 
-    fn seconds(&self, ticks: u64) -> f64 {
+    pub(super) fn seconds(&self, ticks: u64) -> f64 {
         ticks as f64 / self.ticks.of_ns(1e9).max(1) as f64
     }
 }
@@ -300,10 +339,14 @@ fn sample_while_running(
     (rss, store)
 }
 
-/// Mean cost of `next_op` on a role's stream, in ns (over `n` ops, after `n` to warm up): the
-/// share of the harness floor that is op generation rather than timing and recording.
+/// Mean cost of `next_op` on a role's source as the loop uses it (a reader's tape, a writer's
+/// live stream), in ns (over `n` ops, after `n` to warm up): the share of the harness floor that
+/// is op generation rather than timing and recording.
 pub fn op_generation_ns(spec: &Spec, role: Role, writers: usize, n: usize) -> f64 {
-    let mut s = OpStream::new(spec, role, 0, writers);
+    let mut s = match role {
+        Role::Reader => reader_source(spec, 0, writers),
+        Role::Writer => OpSource::Live(OpStream::new(spec, role, 0, writers)),
+    };
     for _ in 0..n {
         black_box(s.next_op().kind());
     }
@@ -325,4 +368,16 @@ pub fn sample_kinds(spec: &Spec, role: Role, writers: usize, n: usize) -> Vec<Op
         }
     }
     seen
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_kinds_index_is_its_place_in_all() {
+        for (i, k) in OpKind::ALL.iter().enumerate() {
+            assert_eq!(kind_index(*k), i, "{k:?}");
+        }
+    }
 }

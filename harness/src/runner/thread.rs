@@ -2,11 +2,12 @@
 //! start line, warm-up (run, not recorded), the window, then the unfinished batch rolled back and
 //! the checker's probe closed.
 
-use workloads::{OpStream, Pacing, Role};
+use workloads::{OpSource, OpStream, Pacing, Role};
 
 use super::{
     hot_loop::{Loop, Stretch},
-    PointPlan, StartLine, ThreadOut, Timing, Window, N_KINDS,
+    reader_source, OpTimingMode, PointPlan, StartLine, ThreadOut, Timing, Window, BATCH_BELOW_NS,
+    N_KINDS,
 };
 use crate::{
     backends::{Backend, WriteHandle},
@@ -62,12 +63,19 @@ impl<B: Backend> Job<'_, B> {
     /// Runs the thread; returns its records.
     pub fn run(self, mut probe: Probe<'_>) -> ThreadOut {
         let (plan, seat, timing) = (self.plan, self.seat, self.timing);
-        let mut stream = OpStream::new(&plan.spec, seat.role, seat.index, plan.stream_writers);
+        let mut writer = None;
+        let mut stream = match seat.role {
+            Role::Reader => reader_source(&plan.spec, seat.index, plan.stream_writers),
+            Role::Writer => {
+                let s = OpStream::new(&plan.spec, seat.role, seat.index, plan.stream_writers);
+                writer = Some(
+                    self.backend
+                        .writer(s.partition(), plan.spec.overlapping_partitions()),
+                );
+                OpSource::Live(s)
+            }
+        };
         let mut reader = self.backend.reader();
-        let mut writer = (seat.role == Role::Writer).then(|| {
-            self.backend
-                .writer(stream.partition(), plan.spec.overlapping_partitions())
-        });
         let mut rec = ThreadRecorder::new(N_KINDS, seat.intervals);
         let pace = pace(plan, seat.role, timing);
         let origin = self.start.wait();
@@ -85,8 +93,15 @@ impl<B: Backend> Job<'_, B> {
             budget: u64::MAX,
             boundary: u64::MAX,
         };
-        run.run::<false>(&mut Pacer::new(pace, origin), warmup);
+        // Warm-up runs the window's loop timed per op, recording; what it recorded is dropped.
+        let warm = run.run(&mut Pacer::new(pace, origin), warmup);
         run.rec.reset();
+        let warmup_s = timing.seconds(warm.end.saturating_sub(origin));
+        let free = run.probe.is_off() && matches!(pace, Pace::Closed);
+        // Per op of CPU, not of wall time: an oversubscribed thread waits for a core.
+        let batched = batches(plan.timing, free, || {
+            (warm.ops > 0).then(|| warmup_s * timing.cpu_share * 1e9 / warm.ops as f64)
+        });
         let (end, budget) = match timing.window {
             Window::Time(d) => (window_start + timing.ticks.of(d), u64::MAX),
             Window::Ops(n) => (u64::MAX, n),
@@ -96,18 +111,36 @@ impl<B: Backend> Job<'_, B> {
             budget,
             boundary: window_start + timing.interval,
         };
-        let mut pacer = Pacer::new(pace, window_start.max(timing.clock.raw()));
-        let last = run.run::<true>(&mut pacer, window);
+        let last = if batched {
+            run.run_batched(window)
+        } else {
+            let mut pacer = Pacer::new(pace, window_start.max(timing.clock.raw()));
+            run.run(&mut pacer, window)
+        };
         if let Some(w) = writer.as_mut() {
             w.rollback(); // an unfinished batch is not published
         }
         ThreadOut {
             role: seat.role,
             rec,
-            active_ticks: last.saturating_sub(window_start),
+            active_ticks: last.end.saturating_sub(window_start),
+            batched,
+            warmup_ops: warm.ops,
+            warmup_s,
+            tape_reads: stream.tape_reads(),
             cpu: None,
             probe: probe.finish(&mut reader),
         }
+    }
+}
+
+/// Whether a thread times its window in batches: never with the checker on or a paced loop
+/// (`free` false); else as `mode` says, `Auto` from the warm-up's ns per op (timed per op).
+fn batches(mode: OpTimingMode, free: bool, warmup_ns_per_op: impl FnOnce() -> Option<f64>) -> bool {
+    free && match mode {
+        OpTimingMode::PerOp => false,
+        OpTimingMode::Batched => true,
+        OpTimingMode::Auto => warmup_ns_per_op().is_some_and(|ns| ns < BATCH_BELOW_NS),
     }
 }
 
@@ -121,5 +154,31 @@ fn pace(plan: &PointPlan, role: Role, timing: &Timing<'_>) -> Pace {
         },
         (Role::Writer, _, Some(r)) if r > 0.0 => Pace::Capped { period: period(r) },
         _ => Pace::Closed,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn batches_only_where_the_checker_is_off_the_loop_closed_and_the_mode_says_so() {
+        let fast = || Some(BATCH_BELOW_NS / 2.0);
+        let slow = || Some(BATCH_BELOW_NS * 2.0);
+        assert!(batches(OpTimingMode::Auto, true, fast));
+        assert!(!batches(OpTimingMode::Auto, true, slow));
+        assert!(
+            !batches(OpTimingMode::Auto, true, || None),
+            "no warm-up, no judging"
+        );
+        assert!(batches(OpTimingMode::Batched, true, slow));
+        assert!(!batches(OpTimingMode::PerOp, true, fast));
+        for mode in [
+            OpTimingMode::Auto,
+            OpTimingMode::Batched,
+            OpTimingMode::PerOp,
+        ] {
+            assert!(!batches(mode, false, fast), "{mode:?} with the checker on");
+        }
     }
 }

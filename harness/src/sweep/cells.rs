@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use checker::history::Event;
 use rand::{seq::SliceRandom, SeedableRng};
-use results::{Axes, BackendEntry, BackendRole, Outcome, PointResult, Variant};
+use results::{Axes, BackendEntry, BackendRole, Measurement, Outcome, PointResult, Variant};
 use workloads::{OpKind, Pacing, Point, Role, Spec};
 
 use super::history::point_events;
@@ -154,7 +154,7 @@ impl Session<'_> {
         let (mut result, events) =
             backends::visit(&cell.backend, measure).expect("validated backend name");
         if let (BackendRole::Floor, Outcome::Measured(m)) = (info.role, &mut result.outcome) {
-            m.op_generation_ns = Some(generation_ns(&plan, point.writers));
+            m.op_generation_ns = Some(generation_ns(&plan, point.writers, m));
         }
         (result, events)
     }
@@ -174,24 +174,31 @@ impl Session<'_> {
             window,
             interval: interval(self.spec, self.opts),
             pin: self.opts.pin,
+            timing: self.opts.timing,
             check: self.opts.check,
             history: self.opts.history.is_some(),
         }
     }
 }
 
-/// The floor's cost of generating one op, weighted by each role's threads like the ops behind
-/// `ns_per_op`.
-fn generation_ns(plan: &PointPlan, stream_writers: usize) -> f64 {
-    let gen = |role, n: usize| {
-        if n == 0 {
+/// The floor's cost of generating one op, each role's weighted by the ops its threads ran, as
+/// the ops behind `ns_per_op` are.
+fn generation_ns(plan: &PointPlan, stream_writers: usize, m: &Measurement) -> f64 {
+    let all: u64 = m.op_counts.values().sum();
+    let reader_ops = if plan.readers > 0 {
+        m.readers.reads + m.readers.snapshots
+    } else {
+        0
+    };
+    let gen = |role, ops: u64| {
+        if ops == 0 {
             0.0
         } else {
-            op_generation_ns(&plan.spec, role, stream_writers, 50_000) * n as f64
+            op_generation_ns(&plan.spec, role, stream_writers, 50_000) * ops as f64
         }
     };
-    let total = (plan.readers + plan.writers) as f64;
-    (gen(Role::Reader, plan.readers) + gen(Role::Writer, plan.writers)) / total
+    let writer_ops = all.saturating_sub(reader_ops);
+    (gen(Role::Reader, reader_ops) + gen(Role::Writer, writer_ops)) / all.max(1) as f64
 }
 
 /// Opens the named backend with the point's prefill and measures the point on it.

@@ -198,12 +198,27 @@ fn floor(a: &Analysis) -> String {
     if a.floor.is_empty() {
         return String::new();
     }
+    let tape = a
+        .floor
+        .iter()
+        .find_map(|f| f.tape_reads)
+        .map_or(String::new(), |n| {
+            format!(
+                " Readers replay their first {} reads, recorded before the window, and then \
+                 replay them again.",
+                crate::format::count(n)
+            )
+        });
     let mut s = format!(
         "<h3>Harness floor</h3><p>What <b>{}</b>, which does nothing, costs per operation per \
-         thread (op generation, dispatch, two clock reads and recording), and its share of each \
+         thread (op generation, dispatch, timing and recording), and its share of each \
          backend's time per operation (wall time × threads up to the cores ÷ operations) at the \
-         same point: the part of a figure that is the harness's own. Shown only where the two \
-         ran the same mix: one role, closed loop, no backend refusing over 1%.</p>",
+         same point: the part of a figure that is the harness's own. A thread timing each op \
+         alone pays two clock reads and a record per op; one timed in batches pays them once \
+         per batch, and its latencies are batch means. Each backend is compared with the floor \
+         of the timing its threads used (the per-op floor from the floor's warm-up, which is \
+         timed per op). Shown only where the two ran the same mix: one role, closed loop, no \
+         backend refusing over 1%.{tape}</p>",
         esc(&a.floor[0].backend)
     );
     let rows = a
@@ -215,7 +230,11 @@ fn floor(a: &Analysis) -> String {
                     "",
                     vec![
                         esc(&f.axes.label()),
-                        format!("{:.1} ns", f.ns_per_op),
+                        format!(
+                            "{:.1} ns ({})",
+                            sh.floor_ns,
+                            if sh.batched { "batched" } else { "per op" }
+                        ),
                         esc(&sh.backend),
                         format!("{:.1} ns", sh.ns_per_op),
                         analysis::flags::percent(sh.share),
