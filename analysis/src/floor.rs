@@ -17,9 +17,12 @@ pub struct FloorRow {
     pub axes: Axes,
     /// CPU time per operation per thread, timed as the floor's window was.
     pub ns_per_op: f64,
-    /// Whether the floor's window was timed in batches (every thread), of `batch_units` units.
+    /// Whether the floor's window was timed in batches by every thread, of `batch_units` units;
+    /// `batched_threads` of its `threads` were.
     pub batched: bool,
     pub batch_units: u32,
+    pub batched_threads: usize,
+    pub threads: usize,
     /// The floor of a thread timing each op alone: the window's when it was, else its warm-up's.
     pub per_op_ns: Option<f64>,
     /// Reads each reader replayed from its tape before repeating.
@@ -107,6 +110,8 @@ pub fn floor(rows: &[Row], closed_loop: bool) -> Vec<FloorRow> {
                 ns_per_op,
                 batched,
                 batch_units: r.batch_units,
+                batched_threads: r.batched_threads,
+                threads: threads(r),
                 per_op_ns,
                 tape_reads: r.tape_reads,
                 op_generation_ns: r.op_generation_ns,

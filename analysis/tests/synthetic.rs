@@ -462,3 +462,86 @@ fn the_gate_catches_a_30_percent_slowdown_in_8_repetitions_and_judges_nothing_it
     assert_eq!(g.status, Status::Regressed);
     assert!(g.isolation.iter().any(|l| l.current.fails));
 }
+
+/// The floor is set beside each backend with the floor of the timing that backend's threads
+/// used: its batched window for a backend timed in batches, its warm-up (timed per op) for one
+/// timed per op; batched rows are flagged.
+#[test]
+fn the_floor_a_backend_is_compared_with_is_the_one_of_its_own_timing() {
+    let mut r = mixed(1);
+    let timing = |batched_threads| results::OpTiming {
+        batched_threads,
+        batch_units: 64,
+        tape_reads: Some(65_536),
+        warmup_ns_per_op: Some(60.0),
+    };
+    r.points.retain(|p| p.axes.writers == 0);
+    for p in &mut r.points {
+        let Outcome::Measured(m) = &mut p.outcome else {
+            continue;
+        };
+        let (ns, batched) = match p.backend.as_str() {
+            "floor" => (15.0, 1),
+            "hybrid" => (600.0, 0),
+            "refuser" => (150.0, 1),
+            _ => (300.0, 1),
+        };
+        m.ns_per_op = Some(ns);
+        m.timing = Some(timing(batched));
+    }
+    let a = analysis::analyse(&r);
+    let f = &a.floor[0];
+    assert!(f.batched && f.per_op_ns == Some(60.0), "{f:?}");
+    let share = |b: &str| {
+        f.shares
+            .iter()
+            .find(|s| s.backend == b)
+            .map(|s| (s.floor_ns, s.batched))
+    };
+    assert_eq!(
+        share("hybrid"),
+        Some((60.0, false)),
+        "timed per op: the per-op floor"
+    );
+    assert_eq!(
+        share("refuser"),
+        Some((15.0, true)),
+        "batched: the batched floor"
+    );
+    let hybrid = a.rows.iter().find(|r| r.backend == "hybrid").unwrap();
+    assert!(!hybrid
+        .flags
+        .iter()
+        .any(|f| matches!(f, Flag::Batched { .. })));
+    let refuser = a.rows.iter().find(|r| r.backend == "refuser").unwrap();
+    assert!(refuser.flags.iter().any(|f| matches!(
+        f,
+        Flag::Batched {
+            threads: 1,
+            of: 1,
+            units: 64
+        }
+    )));
+
+    // A floor timed per op in its window is its own per-op floor, and a backend timed in
+    // batches then has no batched floor to be compared with.
+    let mut r2 = r.clone();
+    for p in &mut r2.points {
+        let Outcome::Measured(m) = &mut p.outcome else {
+            continue;
+        };
+        if p.backend == "floor" {
+            m.timing = Some(timing(0));
+            m.ns_per_op = Some(55.0);
+        }
+    }
+    let a2 = analysis::analyse(&r2);
+    let f2 = &a2.floor[0];
+    assert!(!f2.batched && f2.per_op_ns == Some(55.0), "{f2:?}");
+    assert!(
+        f2.shares
+            .iter()
+            .all(|s| s.backend == "hybrid" && s.floor_ns == 55.0),
+        "{f2:?}"
+    );
+}

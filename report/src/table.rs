@@ -257,17 +257,24 @@ fn floor(out: &mut String, r: &Results, a: &Analysis) {
     }
     for f in &a.floor {
         let gen = f.op_generation_ns.unwrap_or(0.0);
-        let timed = if f.batched {
-            format!(
-                "timed in batches of {} units (timed per op: {}, from its warm-up)",
-                f.batch_units,
-                dash(f.per_op_ns.map(|n| format!("{n:.1} ns")))
-            )
-        } else {
-            format!(
+        let per_op = || dash(f.per_op_ns.map(|n| format!("{n:.1} ns")));
+        let timed = match f.batched_threads {
+            0 => format!(
                 "every op timed alone (timed region p50 {})",
                 dash(f.timed_p50_ns.map(ns))
-            )
+            ),
+            n if n == f.threads => format!(
+                "timed in batches of {} units (timed per op: {}, from its warm-up)",
+                f.batch_units,
+                per_op()
+            ),
+            n => format!(
+                "{n} of {} threads timed in batches of {} units, the rest per op (all timed per \
+                 op: {}, from the warm-up)",
+                f.threads,
+                f.batch_units,
+                per_op()
+            ),
         };
         let _ = writeln!(
             out,
