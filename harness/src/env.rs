@@ -60,9 +60,10 @@ fn os_name() -> String {
     }
 }
 
-/// `git rev-parse HEAD` of the tree this crate was built from, "-dirty" appended when the work tree
-/// has changes; where that tree is not reachable (the binary was copied to another machine), the
-/// commit recorded at build time followed by " (at build)".
+/// The commit this binary was built from: `git rev-parse HEAD` of its tree, "-dirty" appended
+/// when the work tree has changes, where that tree is still at the commit recorded at build time;
+/// otherwise (the binary was copied to another machine, or the tree moved on since the build)
+/// the commit recorded at build time followed by " (at build)".
 pub fn git_commit() -> String {
     let dir = env!("CARGO_MANIFEST_DIR");
     let run = |args: &[&str]| {
@@ -74,8 +75,9 @@ pub fn git_commit() -> String {
             .filter(|o| o.status.success())
             .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
     };
+    let built = env!("HARNESS_BUILD_COMMIT");
     match run(&["rev-parse", "HEAD"]) {
-        Some(head) if !head.is_empty() => {
+        Some(head) if !head.is_empty() && (built == "unknown" || head == built) => {
             let dirty = run(&["status", "--porcelain", "--untracked-files=no"])
                 .is_some_and(|s| !s.is_empty());
             if dirty {
@@ -84,7 +86,7 @@ pub fn git_commit() -> String {
                 head
             }
         }
-        _ => match env!("HARNESS_BUILD_COMMIT") {
+        _ => match built {
             "unknown" => "unknown".into(),
             commit => format!("{commit} (at build)"),
         },

@@ -253,7 +253,7 @@ fn the_table_the_report_and_the_gate_tell_the_same_truth_as_results_json() {
 fn a_converted_reference_report_renders_and_says_it_was_converted() {
     let results = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../reports/reference/xeon-16core-h200-host/pattern-d/results.json"
+        "/../reports/reference/xeon-16core-h200-host-2026-11-26/pattern-d/results.json"
     );
     let out = scratch("trust-reference");
     let o = harness(&["report", results, "--out", out.to_str().unwrap()]);

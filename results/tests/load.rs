@@ -1,7 +1,8 @@
-//! The load path on real files: the committed version-1 results (reference runs and the old gate
-//! baselines) read through the migration, keep every isolation count and goodput figure they
-//! recorded, and come back unchanged through save and load; unknown versions and empty files are
-//! refused with a message that says how to make a readable file.
+//! The load path on real files: the committed version-1 results (the first reference run and the
+//! old gate baselines) read through the migration, keep every isolation count and goodput figure
+//! they recorded, and come back unchanged through save and load; the later reference run reads
+//! back as written; unknown versions and empty files are refused with a message that says how to
+//! make a readable file.
 
 use std::path::{Path, PathBuf};
 
@@ -13,8 +14,8 @@ fn repo(rel: &str) -> PathBuf {
 
 /// The version-1 files committed to the repository.
 const V1_FILES: [&str; 2] = [
-    "reports/reference/xeon-16core-h200-host/pattern-d/results.json",
-    "reports/reference/xeon-16core-h200-host/pattern-a/results.json",
+    "reports/reference/xeon-16core-h200-host-2026-11-26/pattern-d/results.json",
+    "reports/reference/xeon-16core-h200-host-2026-11-26/pattern-a/results.json",
 ];
 
 /// Sums of a version-1 file, read apart from the migration with only the fields summed:
@@ -88,6 +89,30 @@ fn version_1_files_migrate_with_every_count_kept() {
         std::fs::create_dir_all(&dir).unwrap();
         let saved = results::save(&dir, &r).unwrap();
         assert_eq!(results::load(&saved).unwrap(), r, "{rel}");
+    }
+}
+
+/// The later reference run, written at the current schema version: it loads as written, every
+/// measured point says how its ops were timed, and it comes back unchanged through save and load.
+#[test]
+fn the_current_reference_run_reads_back_as_written() {
+    for w in ["pattern-d", "pattern-a", "writers-sweep"] {
+        let rel = format!("reports/reference/xeon-16core-h200-host/{w}/results.json");
+        let r = results::load(&repo(&rel)).unwrap_or_else(|e| panic!("{rel}: {e}"));
+        assert_eq!(
+            (r.schema_version, r.migration.as_ref()),
+            (SCHEMA_VERSION, None)
+        );
+        let measured: Vec<_> = r.points.iter().filter_map(|p| p.measured()).collect();
+        assert!(!measured.is_empty(), "{rel}");
+        assert!(measured.iter().all(|m| m.timing.is_some()), "{rel}");
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("reference-{w}"));
+        std::fs::create_dir_all(&dir).unwrap();
+        assert_eq!(
+            results::load(&results::save(&dir, &r).unwrap()).unwrap(),
+            r,
+            "{rel}"
+        );
     }
 }
 
