@@ -204,9 +204,10 @@ pub struct RunArgs {
     /// Pin thread i of each point to CPU i mod cores (bindings recorded per point).
     #[arg(long)]
     pub pin: bool,
-    /// How ops are timed: `auto` times a thread's ops in batches of 64 units where its warm-up
-    /// (timed per op) took under 100 ns per op, the checker is off and the loop closed (the
-    /// floor backend; any backend under `--no-check` that fast), and every op alone elsewhere;
+    /// How ops are timed: `auto` times a thread's ops in batches of 64 units where they took
+    /// under 100 ns each on average in its warm-up (timed per op), the checker is off and the
+    /// loop closed (the floor backend; any backend that fast under `--no-check`), and every op
+    /// alone elsewhere;
     /// `per-op` always alone; `batched` in batches wherever the checker is off and the loop
     /// closed. Results say which threads were batched.
     #[arg(long, value_enum, default_value_t = OpTimingMode::Auto)]

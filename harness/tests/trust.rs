@@ -207,20 +207,32 @@ fn the_table_the_report_and_the_gate_tell_the_same_truth_as_results_json() {
     assert!(!table.contains("total ops") && !page.contains("total ops"));
 
     // 5. The floor's share of each backend's ns/op, in the table and the report, is the floor's
-    //    ns/op over the backend's at the same point (one repetition: its own figure).
-    let ns = |backend: &str| -> f64 {
-        let p = r
-            .points
+    //    ns/op over the backend's at the same point (one repetition: its own figure), the floor
+    //    of the timing the backend's threads used: hybrid, checked, is timed per op, so it is
+    //    set beside the floor timed per op — the floor's window when that was timed per op, else
+    //    its warm-up.
+    let at = |backend: &str| -> &results::Measurement {
+        r.points
             .iter()
             .find(|p| {
                 p.backend == backend
                     && p.axes.label() == "r=1 w=0"
                     && p.variant == results::Variant::Sweep
             })
-            .unwrap_or_else(|| panic!("{backend} at r=1 w=0"));
-        p.measured().and_then(|m| m.ns_per_op).expect("ns per op")
+            .and_then(|p| p.measured())
+            .unwrap_or_else(|| panic!("{backend} at r=1 w=0"))
     };
-    let (floor, hybrid) = (ns("null"), ns("hybrid"));
+    let (null, hybrid) = (at("null"), at("hybrid"));
+    assert_eq!(
+        hybrid.timing.unwrap().batched_threads,
+        0,
+        "the checker's threads"
+    );
+    let floor = match null.timing.unwrap() {
+        t if t.batched() => t.warmup_ns_per_op.expect("the floor's warm-up"),
+        _ => null.ns_per_op.unwrap(),
+    };
+    let hybrid = hybrid.ns_per_op.expect("ns per op");
     let share = format!("hybrid {hybrid:.0} ns ({:.1}%)", floor / hybrid * 100.0);
     let after = table
         .split("harness floor")

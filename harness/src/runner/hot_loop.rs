@@ -276,7 +276,6 @@ impl Bare {
             interval: u64::MAX,
             one_ms: self.ticks.of(std::time::Duration::from_millis(1)).max(1),
             window: super::Window::Ops(units),
-            cpu_share: 1.0,
         };
         let mut reader = null.reader();
         let mut probe = Probe::Off;

@@ -131,8 +131,8 @@ pub fn reader_source(spec: &Spec, thread: usize, writers: usize) -> OpSource {
 /// How a point's threads time their ops in the window.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum OpTimingMode {
-    /// Batched where a thread's warm-up, timed per op, took under [`BATCH_BELOW_NS`] per op
-    /// (and the checker is off and the loop closed); per op elsewhere.
+    /// Batched where a thread's ops took under [`BATCH_BELOW_NS`] each on average in its
+    /// warm-up, timed per op (and the checker is off and the loop closed); per op elsewhere.
     Auto,
     /// Every op timed alone.
     PerOp,
@@ -140,8 +140,9 @@ pub enum OpTimingMode {
     Batched,
 }
 
-/// Under this many ns per op in its warm-up, a thread's ops are timed in batches by
-/// [`OpTimingMode::Auto`]: two clock reads and a record would be a large part of each.
+/// Under this many ns per op on average — the timed regions of its warm-up, the op alone, not the
+/// harness's work around it — a thread's ops are timed in batches by [`OpTimingMode::Auto`]: two
+/// clock reads and a record would be a large part of each.
 pub const BATCH_BELOW_NS: f64 = 100.0;
 
 /// The point's timing constants, in clock ticks.
@@ -153,8 +154,6 @@ pub(crate) struct Timing<'c> {
     pub interval: u64,
     pub one_ms: u64,
     pub window: Window,
-    /// The share of a core each thread gets at most: cores ÷ threads, up to 1.
-    pub cpu_share: f64,
 }
 
 impl<'c> Timing<'c> {
@@ -166,9 +165,6 @@ impl<'c> Timing<'c> {
             interval: ticks.of(plan.interval).max(1),
             one_ms: ticks.of(Duration::from_millis(1)).max(1),
             window: plan.window,
-            cpu_share: (crate::limits::cores() as f64
-                / (plan.readers + plan.writers).max(1) as f64)
-                .min(1.0),
         }
     }
 

@@ -95,13 +95,11 @@ impl<B: Backend> Job<'_, B> {
         };
         // Warm-up runs the window's loop timed per op, recording; what it recorded is dropped.
         let warm = run.run(&mut Pacer::new(pace, origin), warmup);
+        let op_ns = run.rec.mean_latency_ns();
         run.rec.reset();
         let warmup_s = timing.seconds(warm.end.saturating_sub(origin));
         let free = run.probe.is_off() && matches!(pace, Pace::Closed);
-        // Per op of CPU, not of wall time: an oversubscribed thread waits for a core.
-        let batched = batches(plan.timing, free, || {
-            (warm.ops > 0).then(|| warmup_s * timing.cpu_share * 1e9 / warm.ops as f64)
-        });
+        let batched = batches(plan.timing, free, || op_ns);
         let (end, budget) = match timing.window {
             Window::Time(d) => (window_start + timing.ticks.of(d), u64::MAX),
             Window::Ops(n) => (u64::MAX, n),
@@ -135,12 +133,13 @@ impl<B: Backend> Job<'_, B> {
 }
 
 /// Whether a thread times its window in batches: never with the checker on or a paced loop
-/// (`free` false); else as `mode` says, `Auto` from the warm-up's ns per op (timed per op).
-fn batches(mode: OpTimingMode, free: bool, warmup_ns_per_op: impl FnOnce() -> Option<f64>) -> bool {
+/// (`free` false); else as `mode` says, `Auto` from its ops' mean time in the warm-up (`None`:
+/// it completed none there).
+fn batches(mode: OpTimingMode, free: bool, warmup_op_ns: impl FnOnce() -> Option<f64>) -> bool {
     free && match mode {
         OpTimingMode::PerOp => false,
         OpTimingMode::Batched => true,
-        OpTimingMode::Auto => warmup_ns_per_op().is_some_and(|ns| ns < BATCH_BELOW_NS),
+        OpTimingMode::Auto => warmup_op_ns().is_some_and(|ns| ns < BATCH_BELOW_NS),
     }
 }
 
