@@ -7,7 +7,8 @@
 # Builds in release unless HARNESS (path to a built `harness`) and KB_BENCH (path to the built
 # criterion bench binary `<target>/release/deps/kb-*`) are given — for machines without the
 # package registry.
-# Takes about 7 minutes on 16 cores. Commit OUT_DIR's results under reports/reference/<machine>/.
+# Takes about 7 minutes on 16 cores (368 s there without the two writers runs, which take about
+# 30 s more). Commit OUT_DIR's results under reports/reference/<machine>/.
 set -euo pipefail
 out=${1:?usage: scripts/reference-sweep.sh OUT_DIR}
 mkdir -p "$out"
@@ -42,6 +43,13 @@ threads=1,2,4,8,12,16
 "$HARNESS" run --workload writers-sweep --duration 1s --warmup 300ms --repetitions 2 \
   --backends hybrid,imbl-arcswap,rwlock-pathmap,concread \
   --no-progress --out "$out/writers-sweep" | tee "$out/writers-sweep.txt"
+# Group commit with single-write batches (versions published against commits), and the commit
+# path alone: writers only, 1 to 16, no checker.
+"$HARNESS" run --workload scripts/writers-batch1.toml --duration 1s --warmup 300ms --repetitions 2 \
+  --backends hybrid --no-companion --no-progress --out "$out/writers-batch1" | tee "$out/writers-batch1.txt"
+"$HARNESS" run --workload scripts/writers-only.toml --duration 1s --warmup 300ms --repetitions 2 \
+  --backends hybrid,imbl-arcswap,concread --no-check --no-progress --out "$out/writers-only" \
+  | tee "$out/writers-only.txt"
 # KB ÷ raw per kernel timed in alternating batches (what the gate times): criterion below times
 # the two sides one after the other, so a drift of the machine between them reads as a ratio.
 "$HARNESS" ops --json "$out/ops.json" | tee "$out/ops.txt"
