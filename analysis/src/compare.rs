@@ -6,7 +6,10 @@
 use results::{Axes, BackendRole, Variant};
 use serde::Serialize;
 
-use crate::{flags::Role, rows::Row};
+use crate::{
+    flags::Role,
+    rows::{timed_apart, Row},
+};
 
 /// The subject (the backend under test) against one peer at one point.
 #[derive(Debug, Clone, Serialize)]
@@ -74,13 +77,16 @@ pub fn comparisons(rows: &[Row]) -> Vec<Comparison> {
 }
 
 fn compare(s: &Row, p: &Row) -> Comparison {
-    let why = [s, p].iter().find_map(|r| match &r.skipped {
-        Some(reason) => Some(format!("{} skipped: {reason}", r.backend)),
-        None => r
-            .refusal_flags()
-            .first()
-            .map(|f| format!("{} {}", r.backend, f.text())),
-    });
+    let why = [s, p]
+        .iter()
+        .find_map(|r| match &r.skipped {
+            Some(reason) => Some(format!("{} skipped: {reason}", r.backend)),
+            None => r
+                .refusal_flags()
+                .first()
+                .map(|f| format!("{} {}", r.backend, f.text())),
+        })
+        .or_else(|| timed_apart(s, p));
     let role = |role: Role| match (s.goodput(role), p.goodput(role), &why) {
         (None, None, _) if s.threads(role) == 0 => RoleComparison::NoRole,
         (_, _, Some(why)) => RoleComparison::NotComparable { why: why.clone() },

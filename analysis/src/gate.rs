@@ -32,7 +32,7 @@ use serde::Serialize;
 use crate::{
     flags::Role,
     isolation::{per_backend, BackendIsolation},
-    rows::{rows, same_series, Row},
+    rows::{rows, same_series, timed_apart, Row},
     stats::{band, mann_whitney, min_p, Band, ALPHA},
 };
 
@@ -400,7 +400,10 @@ fn values(r: &Results, rows: &[Row], reference: &str, skipped: &mut Vec<String>)
         // Against the reference, per role.
         if row.backend != reference {
             if let Some(rf) = row_of(reference, &row.axes) {
-                match refusal(row).or_else(|| refusal(rf)) {
+                match refusal(row)
+                    .or_else(|| refusal(rf))
+                    .or_else(|| timed_apart(row, rf))
+                {
                     Some(why) => skipped.push(format!("{}: {why}", row.axes.label())),
                     None => {
                         type Get = fn(&Measurement) -> Option<f64>;

@@ -4,7 +4,7 @@
 use results::{Axes, Variant};
 use serde::Serialize;
 
-use crate::rows::Row;
+use crate::rows::{timed_apart, Row};
 
 /// Read p99 of one backend at one point, with and without its writers.
 #[derive(Debug, Clone, Serialize)]
@@ -26,7 +26,9 @@ pub fn writer_impact(rows: &[Row]) -> Vec<WriterImpact> {
                 c.backend == r.backend && c.axes == r.axes && c.variant == Variant::ReadersOnly
             })?;
             let (with, without) = (r.read_p99_ns?.median, alone.read_p99_ns?.median);
-            (with > 0.0 && without > 0.0).then(|| WriterImpact {
+            // A batch mean is not a tail: only tails timed alike are set side by side.
+            let alike = timed_apart(r, alone).is_none();
+            (alike && with > 0.0 && without > 0.0).then(|| WriterImpact {
                 backend: r.backend.clone(),
                 axes: r.axes.clone(),
                 with_writers_p99_ns: with,

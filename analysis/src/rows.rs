@@ -180,6 +180,26 @@ impl Row {
         v.sort_by(|a, b| share(b).total_cmp(&share(a)));
         v
     }
+
+    /// Whether any of its threads timed their ops in batches (latencies are batch means there).
+    pub fn batched(&self) -> bool {
+        self.batched_threads > 0
+    }
+}
+
+/// Why two rows are not set against each other: one's ops were timed in batches and the other's
+/// one by one, so their harness costs differ and one's latencies are batch means.
+pub fn timed_apart(a: &Row, b: &Row) -> Option<String> {
+    (a.batched() != b.batched()).then(|| {
+        let how = |r: &Row| if r.batched() { "in batches" } else { "per op" };
+        format!(
+            "timed differently ({} {}, {} {})",
+            a.backend,
+            how(a),
+            b.backend,
+            how(b)
+        )
+    })
 }
 
 /// Every row of `r`, in the order the points first ran.

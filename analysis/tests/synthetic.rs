@@ -522,6 +522,33 @@ fn the_floor_a_backend_is_compared_with_is_the_one_of_its_own_timing() {
             units: 64
         }
     )));
+    // Rows timed differently are not set against each other; rows timed alike are.
+    let cmp = |peer: &str| {
+        a.comparisons
+            .iter()
+            .find(|c| c.peer == peer)
+            .unwrap()
+            .role(Role::Readers)
+            .clone()
+    };
+    match cmp("refuser") {
+        RoleComparison::NotComparable { why } => {
+            assert!(why.contains("timed differently"), "{why}")
+        }
+        other => panic!("hybrid per op against refuser in batches: {other:?}"),
+    }
+    let mut alike = r.clone();
+    for p in &mut alike.points {
+        if let Outcome::Measured(m) = &mut p.outcome {
+            m.timing = Some(timing(0));
+        }
+    }
+    let a3 = analysis::analyse(&alike);
+    let c = a3.comparisons.iter().find(|c| c.peer == "refuser").unwrap();
+    assert!(
+        matches!(c.role(Role::Readers), RoleComparison::Ratio { .. }),
+        "{c:?}"
+    );
 
     // A floor timed per op in its window is its own per-op floor, and a backend timed in
     // batches then has no batched floor to be compared with.

@@ -104,6 +104,7 @@ fn quick(
         out: out.to_path_buf(),
         pin: false,
         timing: crate::runner::OpTimingMode::Auto,
+        tape: true,
         companion: false,
         interval: None,
         seed: None,

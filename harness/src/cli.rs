@@ -204,14 +204,18 @@ pub struct RunArgs {
     /// Pin thread i of each point to CPU i mod cores (bindings recorded per point).
     #[arg(long)]
     pub pin: bool,
-    /// How ops are timed: `auto` times a thread's ops in batches of 64 units where they took
-    /// under 100 ns each on average in its warm-up (timed per op), the checker is off and the
-    /// loop closed (the floor backend; any backend that fast under `--no-check`), and every op
-    /// alone elsewhere;
-    /// `per-op` always alone; `batched` in batches wherever the checker is off and the loop
-    /// closed. Results say which threads were batched.
+    /// How ops are timed: `auto` times the floor backend in batches of 64 units and every store's
+    /// ops one by one; `per-op` times every op alone; `batched` times every thread in batches
+    /// where the isolation checker does not run on it (`--no-check`, or a point without writers)
+    /// and the loop is closed: for stores whose ops take under about 100 ns, at the price of
+    /// latencies that are batch means. Results and the table say which threads were batched.
     #[arg(long, value_enum, default_value_t = OpTimingMode::Auto)]
     pub timing: OpTimingMode,
+    /// Readers generate their reads live instead of replaying a tape of their first reads
+    /// recorded before the window (the tape repeats after 4 reads per key, 2^16 to 2^20 reads:
+    /// use this where a reader must never repeat its keys, at 40-70 ns more per read here).
+    #[arg(long)]
+    pub no_tape: bool,
     /// Do not add the readers-only companion of hybrid's points with writers.
     #[arg(long)]
     pub no_companion: bool,
@@ -347,6 +351,7 @@ impl RunArgs {
             out: self.out.clone(),
             pin: self.pin,
             timing: self.timing,
+            tape: !self.no_tape,
             companion: !self.no_companion,
             interval: self.interval,
             seed: self.seed,

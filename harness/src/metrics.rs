@@ -175,18 +175,6 @@ impl ThreadRecorder {
         self.current = 0;
     }
 
-    /// The mean of every latency recorded, in ns (`None`: none was).
-    pub fn mean_latency_ns(&self) -> Option<f64> {
-        let n: u64 = self.hists.iter().map(Histogram::len).sum();
-        (n > 0).then(|| {
-            self.hists
-                .iter()
-                .map(|h| h.mean() * h.len() as f64)
-                .sum::<f64>()
-                / n as f64
-        })
-    }
-
     /// Total ops recorded by class predicate.
     pub fn count_where(&self, pred: impl Fn(OpClass) -> bool) -> u64 {
         OpClass::ALL
@@ -288,12 +276,6 @@ mod tests {
         assert_eq!(r.refused[OpClass::Get as usize], 1);
         assert_eq!((r.intervals[0].reads, r.intervals[0].hist.len()), (5, 6));
         assert_eq!(r.count_where(OpClass::is_read), 5);
-        // 5 gets and a snapshot, all at 40 ns.
-        assert_eq!(r.mean_latency_ns(), Some(40.0));
-        r.record(OpClass::Commit, 2, 1_000);
-        assert_eq!(r.mean_latency_ns(), Some((6.0 * 40.0 + 1_000.0) / 7.0));
-        r.reset();
-        assert_eq!(r.mean_latency_ns(), None);
     }
 
     #[test]

@@ -24,6 +24,8 @@ pub struct RunOptions {
     pub pin: bool,
     /// How the window's ops are timed (`--timing`).
     pub timing: crate::runner::OpTimingMode,
+    /// Readers replay a tape of their reads (`--no-tape` generates them live).
+    pub tape: bool,
     /// Add a readers-only companion of every point with writers, for the backend under test.
     pub companion: bool,
     pub interval: Option<Duration>,

@@ -241,8 +241,8 @@ fn ctrl_c_ends_a_soak_with_its_summary() {
 }
 
 /// `--timing batched` times the floor's threads in batches and keeps every count exact; the
-/// checker's threads are never batched; `--timing per-op` times every op alone. Op budgets keep
-/// the counts independent of the machine's speed.
+/// checker's threads are never batched; `--timing per-op` times every op alone; `auto` batches
+/// the floor alone. Op budgets keep the counts independent of the machine's speed.
 #[test]
 fn timing_modes_are_recorded_and_batched_counts_stay_exact() {
     let run = |mode: &str, backends: &str| {
@@ -323,4 +323,15 @@ fn timing_modes_are_recorded_and_batched_counts_stay_exact() {
         .points
         .iter()
         .all(|p| p.measured().and_then(|m| m.timing).unwrap().batched_threads == 0));
+    // The default: the floor in batches, a store per op (here even where nothing is checked).
+    let (_, r) = run("auto", "null,hybrid");
+    for p in &r.points {
+        let t = p.measured().and_then(|m| m.timing).unwrap();
+        let want = if p.backend == "null" {
+            p.axes.readers + p.axes.writers
+        } else {
+            0
+        };
+        assert_eq!(t.batched_threads, want, "{} {}", p.backend, p.axes.label());
+    }
 }

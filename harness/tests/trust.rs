@@ -208,7 +208,7 @@ fn the_table_the_report_and_the_gate_tell_the_same_truth_as_results_json() {
 
     // 5. The floor's share of each backend's ns/op, in the table and the report, is the floor's
     //    ns/op over the backend's at the same point (one repetition: its own figure), the floor
-    //    of the timing the backend's threads used: hybrid, checked, is timed per op, so it is
+    //    of the timing the backend's threads used: hybrid, a store, is timed per op, so it is
     //    set beside the floor timed per op — the floor's window when that was timed per op, else
     //    its warm-up.
     let at = |backend: &str| -> &results::Measurement {
@@ -226,7 +226,7 @@ fn the_table_the_report_and_the_gate_tell_the_same_truth_as_results_json() {
     assert_eq!(
         hybrid.timing.unwrap().batched_threads,
         0,
-        "the checker's threads"
+        "a store, timed per op"
     );
     let floor = match null.timing.unwrap() {
         t if t.batched() => t.warmup_ns_per_op.expect("the floor's warm-up"),

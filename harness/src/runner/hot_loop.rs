@@ -253,7 +253,7 @@ impl Bare {
     pub fn new(spec: &workloads::Spec) -> Bare {
         let clock = quanta::Clock::new();
         Bare {
-            stream: reader_source(spec, 0, 1),
+            stream: reader_source(spec, 0, 1, true),
             per_snapshot: spec.ops_per_snapshot(),
             rec: ThreadRecorder::new(super::N_KINDS, 1),
             ticks: crate::pacing::Ticks::calibrate(&clock),

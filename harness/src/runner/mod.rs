@@ -66,6 +66,8 @@ pub struct PointPlan {
     pub pin: bool,
     /// How the window's ops are timed.
     pub timing: OpTimingMode,
+    /// Readers replay a tape recorded before the window (else they generate live).
+    pub tape: bool,
     /// Run the isolation checker (writers stage checkable batches, readers validate snapshots).
     pub check: bool,
     /// Keep the checker's events for `--history`.
@@ -122,28 +124,30 @@ pub fn kind_index(kind: OpKind) -> usize {
 }
 
 /// A reader's ops: its stream's first reads recorded on a tape before the start line, replayed
-/// in the window (see [`workloads::Tape`]).
-pub fn reader_source(spec: &Spec, thread: usize, writers: usize) -> OpSource {
+/// in the window (see [`workloads::Tape`]); with `tape` false, the stream itself.
+pub fn reader_source(spec: &Spec, thread: usize, writers: usize, tape: bool) -> OpSource {
     let mut stream = OpStream::new(spec, Role::Reader, thread, writers);
-    OpSource::Tape(Tape::record(&mut stream, Tape::reads_for(spec, writers)))
+    if tape {
+        OpSource::Tape(Tape::record(&mut stream, Tape::reads_for(spec, writers)))
+    } else {
+        OpSource::Live(stream)
+    }
 }
 
-/// How a point's threads time their ops in the window.
+/// How a point's threads time their ops in the window. Batching never applies where the
+/// isolation checker runs on the thread (its per-op work would land inside a batch) or the loop
+/// is paced.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum OpTimingMode {
-    /// Batched where a thread's ops took under [`BATCH_BELOW_NS`] each on average in its
-    /// warm-up, timed per op (and the checker is off and the loop closed); per op elsewhere.
+    /// The floor backend in batches (its ops are the harness's own cost, far under 100 ns);
+    /// every store per op, so that stores are always timed alike and their tails are single ops.
     Auto,
     /// Every op timed alone.
     PerOp,
-    /// In batches wherever the checker is off and the loop closed.
+    /// Every thread in batches where it may: for stores whose ops take under about 100 ns, where
+    /// two clock reads and a record per op would be a large part of what is measured.
     Batched,
 }
-
-/// Under this many ns per op on average — the timed regions of its warm-up, the op alone, not the
-/// harness's work around it — a thread's ops are timed in batches by [`OpTimingMode::Auto`]: two
-/// clock reads and a record would be a large part of each.
-pub const BATCH_BELOW_NS: f64 = 100.0;
 
 /// The point's timing constants, in clock ticks.
 pub(crate) struct Timing<'c> {
@@ -338,9 +342,9 @@ fn sample_while_running(
 /// Mean cost of `next_op` on a role's source as the loop uses it (a reader's tape, a writer's
 /// live stream), in ns (over `n` ops, after `n` to warm up): the share of the harness floor that
 /// is op generation rather than timing and recording.
-pub fn op_generation_ns(spec: &Spec, role: Role, writers: usize, n: usize) -> f64 {
+pub fn op_generation_ns(spec: &Spec, role: Role, writers: usize, tape: bool, n: usize) -> f64 {
     let mut s = match role {
-        Role::Reader => reader_source(spec, 0, writers),
+        Role::Reader => reader_source(spec, 0, writers, tape),
         Role::Writer => OpSource::Live(OpStream::new(spec, role, 0, writers)),
     };
     for _ in 0..n {

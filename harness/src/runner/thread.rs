@@ -6,11 +6,10 @@ use workloads::{OpSource, OpStream, Pacing, Role};
 
 use super::{
     hot_loop::{Loop, Stretch},
-    reader_source, OpTimingMode, PointPlan, StartLine, ThreadOut, Timing, Window, BATCH_BELOW_NS,
-    N_KINDS,
+    reader_source, OpTimingMode, PointPlan, StartLine, ThreadOut, Timing, Window, N_KINDS,
 };
 use crate::{
-    backends::{Backend, WriteHandle},
+    backends::{Backend, BackendRole, WriteHandle},
     metrics::ThreadRecorder,
     pacing::{Pace, Pacer},
     probes::Probe,
@@ -65,7 +64,7 @@ impl<B: Backend> Job<'_, B> {
         let (plan, seat, timing) = (self.plan, self.seat, self.timing);
         let mut writer = None;
         let mut stream = match seat.role {
-            Role::Reader => reader_source(&plan.spec, seat.index, plan.stream_writers),
+            Role::Reader => reader_source(&plan.spec, seat.index, plan.stream_writers, plan.tape),
             Role::Writer => {
                 let s = OpStream::new(&plan.spec, seat.role, seat.index, plan.stream_writers);
                 writer = Some(
@@ -95,11 +94,11 @@ impl<B: Backend> Job<'_, B> {
         };
         // Warm-up runs the window's loop timed per op, recording; what it recorded is dropped.
         let warm = run.run(&mut Pacer::new(pace, origin), warmup);
-        let op_ns = run.rec.mean_latency_ns();
         run.rec.reset();
         let warmup_s = timing.seconds(warm.end.saturating_sub(origin));
         let free = run.probe.is_off() && matches!(pace, Pace::Closed);
-        let batched = batches(plan.timing, free, || op_ns);
+        let floor = B::INFO.role == BackendRole::Floor;
+        let batched = batches(plan.timing, free, floor);
         let (end, budget) = match timing.window {
             Window::Time(d) => (window_start + timing.ticks.of(d), u64::MAX),
             Window::Ops(n) => (u64::MAX, n),
@@ -132,14 +131,13 @@ impl<B: Backend> Job<'_, B> {
     }
 }
 
-/// Whether a thread times its window in batches: never with the checker on or a paced loop
-/// (`free` false); else as `mode` says, `Auto` from its ops' mean time in the warm-up (`None`:
-/// it completed none there).
-fn batches(mode: OpTimingMode, free: bool, warmup_op_ns: impl FnOnce() -> Option<f64>) -> bool {
+/// Whether a thread times its window in batches: never with the checker running on it or a
+/// paced loop (`free` false); else as `mode` says, `Auto` for the floor backend alone.
+fn batches(mode: OpTimingMode, free: bool, floor: bool) -> bool {
     free && match mode {
         OpTimingMode::PerOp => false,
         OpTimingMode::Batched => true,
-        OpTimingMode::Auto => warmup_op_ns().is_some_and(|ns| ns < BATCH_BELOW_NS),
+        OpTimingMode::Auto => floor,
     }
 }
 
@@ -162,22 +160,18 @@ mod tests {
 
     #[test]
     fn batches_only_where_the_checker_is_off_the_loop_closed_and_the_mode_says_so() {
-        let fast = || Some(BATCH_BELOW_NS / 2.0);
-        let slow = || Some(BATCH_BELOW_NS * 2.0);
-        assert!(batches(OpTimingMode::Auto, true, fast));
-        assert!(!batches(OpTimingMode::Auto, true, slow));
-        assert!(
-            !batches(OpTimingMode::Auto, true, || None),
-            "no warm-up, no judging"
-        );
-        assert!(batches(OpTimingMode::Batched, true, slow));
-        assert!(!batches(OpTimingMode::PerOp, true, fast));
+        assert!(batches(OpTimingMode::Auto, true, true), "the floor");
+        assert!(!batches(OpTimingMode::Auto, true, false), "a store");
+        assert!(batches(OpTimingMode::Batched, true, false));
+        assert!(!batches(OpTimingMode::PerOp, true, true));
         for mode in [
             OpTimingMode::Auto,
             OpTimingMode::Batched,
             OpTimingMode::PerOp,
         ] {
-            assert!(!batches(mode, false, fast), "{mode:?} with the checker on");
+            for floor in [true, false] {
+                assert!(!batches(mode, false, floor), "{mode:?} with the checker on");
+            }
         }
     }
 }

@@ -175,6 +175,7 @@ impl Session<'_> {
             interval: interval(self.spec, self.opts),
             pin: self.opts.pin,
             timing: self.opts.timing,
+            tape: self.opts.tape,
             check: self.opts.check,
             history: self.opts.history.is_some(),
         }
@@ -194,7 +195,7 @@ fn generation_ns(plan: &PointPlan, stream_writers: usize, m: &Measurement) -> f6
         if ops == 0 {
             0.0
         } else {
-            op_generation_ns(&plan.spec, role, stream_writers, 50_000) * ops as f64
+            op_generation_ns(&plan.spec, role, stream_writers, plan.tape, 50_000) * ops as f64
         }
     };
     let writer_ops = all.saturating_sub(reader_ops);
