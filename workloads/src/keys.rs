@@ -108,6 +108,43 @@ impl KeyRenderer {
     }
 }
 
+/// Keys `0..n` of one region rendered once, whole (prefix included) and packed: a lookup where a
+/// stream would render a key (its digits, its divisions) for every op.
+#[derive(Clone, Debug, Default)]
+pub struct KeyTable {
+    /// Where each key ends in `bytes` (key `i` starts where key `i - 1` ends).
+    ends: Vec<u32>,
+    bytes: Vec<u8>,
+}
+
+impl KeyTable {
+    /// The whole keys `prefix` + suffix of `0..n` as `shape` renders them; empty where they would
+    /// not fit in 4 GiB.
+    pub fn new(prefix: &[u8], shape: &KeyRenderer, n: u64) -> KeyTable {
+        let mut t = KeyTable::default();
+        let mut key = prefix.to_vec();
+        for idx in 0..n {
+            key.truncate(prefix.len());
+            shape.push(idx, FULL, &mut key);
+            t.bytes.extend_from_slice(&key);
+            match u32::try_from(t.bytes.len()) {
+                Ok(end) => t.ends.push(end),
+                Err(_) => return KeyTable::default(),
+            }
+        }
+        t
+    }
+
+    /// Key `idx`, if the table holds it.
+    #[inline]
+    pub fn get(&self, idx: u64) -> Option<&[u8]> {
+        let i = usize::try_from(idx).ok()?;
+        let end = *self.ends.get(i)? as usize;
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        Some(&self.bytes[start..end])
+    }
+}
+
 /// Division by a run-time constant through one multiplication (Lemire's fastdiv: exact for
 /// numerators below 2^32; larger numerators fall back to hardware division). A u64 `div`
 /// costs 40–90 cycles on this machine kind, more than the rest of a key.
@@ -348,6 +385,26 @@ mod tests {
             }
             assert_eq!(suffix(&s, 77, 1), suffix(&s, 77, FULL)[..1]);
         }
+    }
+
+    #[test]
+    fn a_key_table_holds_the_rendered_keys() {
+        for shape in [
+            KeyShape::Text {
+                relations: 3,
+                objects: 5,
+            },
+            KeyShape::Bytes { len: 12 },
+        ] {
+            let t = KeyTable::new(b"mutable/w0/", &KeyRenderer::new(&shape), 1000);
+            for i in 0..1000u64 {
+                let mut want = b"mutable/w0/".to_vec();
+                want.extend_from_slice(&suffix(&shape, i, FULL));
+                assert_eq!(t.get(i), Some(&want[..]), "{shape:?} {i}");
+            }
+            assert_eq!(t.get(1000), None);
+        }
+        assert_eq!(KeyTable::default().get(0), None);
     }
 
     #[test]

@@ -11,7 +11,7 @@ use rand::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
 
 use crate::distribution::{KeySampler, Skew, ZipfTable};
-use crate::keys::{self, miss_pad, KeyRenderer, FULL, MISS_BYTE};
+use crate::keys::{self, miss_pad, KeyRenderer, KeyTable, FULL, MISS_BYTE};
 use crate::spec::{ScanLengths, ScanSpec, Spec};
 
 /// The two roles a thread can play.
@@ -243,7 +243,11 @@ struct WriterState {
     staged: usize,
     value_base: u64,
     seq: u64,
-    pending_put: Option<u64>,
+    /// A read-modify-write's put: its value and key index (the key is in `table` or `buf`).
+    pending_put: Option<(u64, u64)>,
+    /// The partition's first keys, rendered once: a write looks its key up instead of
+    /// rendering it (keys past the table, and prefixes, are rendered into `buf`).
+    table: KeyTable,
     /// Reads and scans of any partition (`writers.mix.read` / `scan`), when the mix has them.
     reads: Option<WriterReads>,
     /// A read or scan whose key is rendered and whose snapshot op was just returned.
@@ -316,6 +320,9 @@ const READ_KINDS: [OpKind; 5] = [
     OpKind::Scan,
     OpKind::Count,
 ];
+
+/// Most keys of its partition a writer renders once, before it starts (about 25 bytes each).
+const WRITER_TABLE_KEYS: u64 = 1 << 18;
 
 /// Writer mix order: update, insert, delete, delete_prefix, read_modify_write, read, scan.
 const INSERT: usize = 1;
@@ -480,6 +487,11 @@ fn writer(
     WriterState {
         mix: Choice::new(&weights),
         buf: key_buf(prefix, max_prefix),
+        table: KeyTable::new(
+            prefix,
+            &KeyRenderer::new(&spec.mutable.shape),
+            spec.mutable.keys.min(WRITER_TABLE_KEYS),
+        ),
         prefix_len: prefix.len(),
         shape: KeyRenderer::new(&spec.mutable.shape),
         sampler: KeySampler::new(&spec.writers.skew, spec.mutable.keys, start),
@@ -571,9 +583,11 @@ fn next_write<'a>(w: &'a mut WriterState, rng: &mut Xoshiro256PlusPlus) -> Op<'a
             },
         };
     }
-    if let Some(value) = w.pending_put.take() {
+    if let Some((value, idx)) = w.pending_put.take() {
         w.staged += 1;
-        return Op::Put { key: &w.buf, value };
+        // The read half's key: the table's, or still the one rendered into `buf` for it.
+        let key = w.table.get(idx).unwrap_or(&w.buf);
+        return Op::Put { key, value };
     }
     if w.staged >= w.batch_size {
         w.staged = 0;
@@ -592,29 +606,32 @@ fn next_write<'a>(w: &'a mut WriterState, rng: &mut Xoshiro256PlusPlus) -> Op<'a
     } else {
         w.sampler.sample(rng, w.next_insert - 1)
     };
-    let buf = &mut w.buf;
-    buf.truncate(w.prefix_len);
     if choice == DELETE_PREFIX {
+        let buf = &mut w.buf;
+        buf.truncate(w.prefix_len);
         w.shape.push(idx, 1, buf);
         w.staged += 1;
         return Op::DeletePrefix { prefix: buf };
     }
-    w.shape.push(idx, FULL, buf);
     w.seq += 1;
     let value = w.value_base | w.seq;
+    if choice == RMW {
+        w.pending_put = Some((value, idx));
+    } else {
+        w.staged += 1;
+    }
+    let key = match w.table.get(idx) {
+        Some(key) => key,
+        None => {
+            w.buf.truncate(w.prefix_len);
+            w.shape.push(idx, FULL, &mut w.buf);
+            &w.buf
+        }
+    };
     match choice {
-        DELETE => {
-            w.staged += 1;
-            Op::Delete { key: buf }
-        }
-        RMW => {
-            w.pending_put = Some(value);
-            Op::GetForUpdate { key: buf }
-        }
-        _ => {
-            w.staged += 1;
-            Op::Put { key: buf, value }
-        }
+        DELETE => Op::Delete { key },
+        RMW => Op::GetForUpdate { key },
+        _ => Op::Put { key, value },
     }
 }
 
@@ -639,6 +656,36 @@ impl WriterReads {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A writer looking its keys up in its table yields exactly the ops of one rendering every
+    /// key (keys past the table, read-modify-writes and prefixes included).
+    #[test]
+    fn a_writers_key_table_changes_no_op() {
+        let spec = Spec::from_toml(
+            r#"
+            name = "t"
+            [mutable]
+            keys = 300
+            [writers]
+            batch_size = 7
+            mix = { update = 40, insert = 30, delete = 10, delete_prefix = 5, read_modify_write = 15 }
+            "#,
+            "t.toml",
+        )
+        .unwrap();
+        let ops = |table: bool| {
+            let mut s = OpStream::new(&spec, Role::Writer, 1, 2);
+            if let (false, State::Writer(w)) = (table, &mut s.state) {
+                w.table = KeyTable::default();
+            }
+            (0..20_000)
+                .map(|_| format!("{:?}", s.next_op()))
+                .collect::<Vec<_>>()
+        };
+        let (with, without) = (ops(true), ops(false));
+        assert!(with.iter().any(|o| o.starts_with("GetForUpdate")));
+        assert_eq!(with, without);
+    }
 
     #[test]
     fn choice_follows_its_weights_and_skips_zeros() {
