@@ -17,9 +17,7 @@ pub struct FloorRow {
     pub axes: Axes,
     /// CPU time per operation per thread, timed as the floor's window was.
     pub ns_per_op: f64,
-    /// Whether the floor's window was timed in batches by every thread, of `batch_units` units;
-    /// `batched_threads` of its `threads` were.
-    pub batched: bool,
+    /// `batched_threads` of its `threads` timed the window in batches of `batch_units` units.
     pub batch_units: u32,
     pub batched_threads: usize,
     pub threads: usize,
@@ -52,6 +50,13 @@ pub struct FloorShare {
     pub batched: bool,
     /// `floor_ns` over the backend's ns/op.
     pub share: f64,
+}
+
+impl FloorRow {
+    /// Whether every thread of the floor timed its window in batches.
+    pub fn batched(&self) -> bool {
+        self.batched_threads > 0 && self.batched_threads == self.threads
+    }
 }
 
 /// One row per measured point of a floor backend, with its share of every other backend's
@@ -108,7 +113,6 @@ pub fn floor(rows: &[Row], closed_loop: bool) -> Vec<FloorRow> {
                 backend: r.backend.clone(),
                 axes: r.axes.clone(),
                 ns_per_op,
-                batched,
                 batch_units: r.batch_units,
                 batched_threads: r.batched_threads,
                 threads: threads(r),

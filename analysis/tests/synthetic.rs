@@ -491,7 +491,7 @@ fn the_floor_a_backend_is_compared_with_is_the_one_of_its_own_timing() {
     }
     let a = analysis::analyse(&r);
     let f = &a.floor[0];
-    assert!(f.batched && f.per_op_ns == Some(60.0), "{f:?}");
+    assert!(f.batched() && f.per_op_ns == Some(60.0), "{f:?}");
     let share = |b: &str| {
         f.shares
             .iter()
@@ -564,7 +564,7 @@ fn the_floor_a_backend_is_compared_with_is_the_one_of_its_own_timing() {
     }
     let a2 = analysis::analyse(&r2);
     let f2 = &a2.floor[0];
-    assert!(!f2.batched && f2.per_op_ns == Some(55.0), "{f2:?}");
+    assert!(!f2.batched() && f2.per_op_ns == Some(55.0), "{f2:?}");
     assert!(
         f2.shares
             .iter()
